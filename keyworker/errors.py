@@ -1,0 +1,42 @@
+"""Errors a keyworker can cause, each with a message written for them.
+
+These are caught at the edge (the command or a screen) and shown as one plain line.
+Anything else that escapes is a bug and may show a traceback.
+"""
+
+
+class KeyworkerError(Exception):
+    """Something the person using the app can put right; `str()` is the message."""
+
+
+class WrongPassphrase(KeyworkerError):
+    def __init__(self) -> None:
+        super().__init__("That passphrase is not right for this caseload. Nothing was changed.")
+
+
+class CaseloadNotFound(KeyworkerError):
+    pass
+
+
+class CaseloadExists(KeyworkerError):
+    pass
+
+
+class DamagedFile(KeyworkerError):
+    pass
+
+
+class NewerVersion(KeyworkerError):
+    pass
+
+
+class FolderNotWritable(KeyworkerError):
+    pass
+
+
+class UnknownClient(KeyworkerError):
+    pass
+
+
+class InvalidInput(KeyworkerError):
+    pass

@@ -1,0 +1,174 @@
+"""The keyworker's vocabularies, kept as data so a service can extend them.
+
+Codes are what the database and exports hold; labels are what people read. The default
+terms follow the HMPPS services keyworkers already feed (see shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    code: str
+    label: str
+
+
+class Vocabulary:
+    """An ordered, extensible list of terms with a readable name for messages."""
+
+    def __init__(self, name: str, terms: Iterable[tuple[str, str]]) -> None:
+        self.name = name
+        self._terms = {code: Term(code, label) for code, label in terms}
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self._terms.values())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._terms
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self._terms)
+
+    def label(self, code: str) -> str:
+        term = self._terms.get(code)
+        return term.label if term else code
+
+    def extend(self, terms: Iterable[tuple[str, str]]) -> None:
+        """Add a service's own terms after the defaults."""
+        for code, label in terms:
+            self._terms.setdefault(code, Term(code, label))
+
+    def check(self, code: str) -> str:
+        if code not in self._terms:
+            known = ", ".join(self._terms)
+            raise ValueError(f"'{code}' is not a known {self.name} (known: {known})")
+        return code
+
+
+def coded(vocabulary: Vocabulary) -> type[str]:
+    """A string field that must hold one of the vocabulary's codes."""
+    return Annotated[str, AfterValidator(vocabulary.check)]  # type: ignore[return-value]
+
+
+PATHWAYS = Vocabulary(
+    "pathway",
+    [
+        ("accommodation", "Accommodation"),
+        ("education_skills_work", "Education, skills and work"),
+        ("health", "Health (physical and mental health)"),
+        ("drugs_alcohol", "Drugs and alcohol"),
+        ("finance_benefits_debt_id", "Finance, benefits, debt and ID"),
+        ("children_families_communities", "Children, families and communities"),
+        ("attitudes_thinking_behaviour", "Attitudes, thinking and behaviour"),
+        ("domestic_sexual_abuse", "Domestic and sexual abuse"),
+        ("sex_work", "Sex work"),
+    ],
+)
+
+CLIENT_STATUSES = Vocabulary(
+    "case status",
+    [
+        ("referred", "Referred"),
+        ("active", "Active"),
+        ("paused", "Paused"),
+        ("closed", "Closed"),
+        ("transferred", "Transferred"),
+    ],
+)
+
+CLOSURE_REASONS = Vocabulary(
+    "closure reason",
+    [
+        ("needs_met", "Needs met / completed"),
+        ("disengaged", "Disengaged"),
+        ("moved_out_of_area", "Moved out of area"),
+        ("returned_to_custody", "Returned to custody"),
+        ("transferred", "Transferred to another service or worker"),
+        ("deceased", "Deceased"),
+        ("other", "Other"),
+    ],
+)
+
+CLIENT_KINDS = Vocabulary(
+    "kind of client",
+    [
+        ("justice", "Person in the justice system"),
+        ("family", "Family member supported in their own right"),
+    ],
+)
+
+REFERRAL_SOURCES = Vocabulary(
+    "referral source",
+    [
+        ("prison", "Prison (resettlement team)"),
+        ("probation", "Probation practitioner"),
+        ("court", "Court or liaison and diversion"),
+        ("police", "Police"),
+        ("self", "Self-referral"),
+        ("family", "Family member"),
+        ("health", "Health or mental health service"),
+        ("housing", "Housing or local authority"),
+        ("voluntary", "Voluntary sector agency"),
+        ("other", "Other"),
+    ],
+)
+
+CONTACT_TYPES = Vocabulary(
+    "contact type",
+    [
+        ("face_to_face", "Face to face"),
+        ("home_visit", "Home visit"),
+        ("prison_visit", "Prison visit"),
+        ("phone", "Phone"),
+        ("video", "Video"),
+        ("text_message", "Text message"),
+        ("email", "Email"),
+        ("letter", "Letter"),
+        ("third_party", "Contact with a third party"),
+    ],
+)
+
+RISK_KINDS = Vocabulary(
+    "risk or safeguarding flag",
+    [
+        ("lone_working", "Risk to staff / lone working"),
+        ("domestic_abuse", "Domestic abuse"),
+        ("child_safeguarding", "Child safeguarding"),
+        ("self_harm", "Self-harm or suicide"),
+        ("substance_use", "Substance use"),
+        ("exploitation", "Exploitation"),
+        ("other", "Other"),
+    ],
+)
+
+RISK_LEVELS = Vocabulary(
+    "risk level",
+    [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("very_high", "Very high")],
+)
+
+RELATIONSHIPS = Vocabulary(
+    "relationship",
+    [
+        ("partner", "Partner"),
+        ("former_partner", "Former partner"),
+        ("child", "Child"),
+        ("stepchild", "Stepchild"),
+        ("parent", "Parent"),
+        ("sibling", "Brother or sister"),
+        ("grandparent", "Grandparent"),
+        ("grandchild", "Grandchild"),
+        ("carer", "Carer"),
+        ("friend", "Friend"),
+        ("other", "Other"),
+    ],
+)

@@ -1,0 +1,217 @@
+"""The audit trail: every change, hash-chained, naming fields but never their values.
+
+Each entry records when, which worker, which record and which fields changed, plus a
+keyed digest of the row as the app left it. Entries are chained with HMAC-SHA256 under a
+key derived from the database key, and the chain's head is sealed in `meta`. So:
+- a row edited, added or deleted behind the app's back no longer matches its digest;
+- an audit entry altered, removed or reordered breaks the chain;
+- entries cut from the end no longer match the sealed head.
+The digests are keyed, so they reveal nothing about the values they cover.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from storage.driver import Connection
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+
+# The tables whose rows the trail covers, and how a problem names their records.
+AUDITED_TABLES = {
+    "clients": "client",
+    "status_history": "status change",
+    "family_members": "family member",
+    "risk_flags": "risk flag",
+    "case_notes": "case note",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `keyworker check` found wrong, in words for a keyworker."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return self.what
+
+
+def audit_key(database_key: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"keyworker audit trail v1"
+    ).derive(database_key)
+
+
+def _canonical(values: Sequence[object]) -> bytes:
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class AuditTrail:
+    """Appends to and verifies the trail on one connection.
+
+    Appends happen inside the caller's transaction; `begin`, `commit` and `rollback`
+    keep the cached chain head in step with what the database holds.
+    """
+
+    def __init__(self, conn: Connection, key: bytes, worker: str) -> None:
+        self._conn = conn
+        self._key = key
+        self.worker = worker
+        self._columns = {t: _columns(conn, t) for t in AUDITED_TABLES}
+        self._head = self._load_head()
+        self._saved_head = self._head
+
+    def columns(self, table: str) -> list[str]:
+        return self._columns[table]
+
+    def digest(self, table: str, row: dict[str, object]) -> str:
+        values = [table, *(row[c] for c in self._columns[table])]
+        return hmac.digest(self._key, _canonical(values), "sha256").hex()
+
+    def record(
+        self,
+        at: str,
+        action: str,
+        table: str,
+        record_id: str,
+        fields: list[str],
+        row: dict[str, object] | None,
+    ) -> None:
+        seq, prev = self._head
+        seq += 1
+        digest = self.digest(table, row) if row is not None else None
+        fields_json = json.dumps(fields)
+        entry = (seq, at, self.worker, action, table, record_id, fields_json, digest)
+        entry_hash = self._chain(prev, entry)
+        self._conn.execute(
+            "INSERT INTO audit (seq, at, worker, action, record_table, record_id, fields,"
+            " row_digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*entry, entry_hash),
+        )
+        self._head = (seq, entry_hash)
+
+    def begin(self) -> None:
+        self._saved_head = self._head
+
+    def commit(self) -> None:
+        """Seal the head; call inside the transaction, just before COMMIT."""
+        if self._head == self._saved_head:
+            return
+        seq, entry_hash = self._head
+        sealed = json.dumps({"seq": seq, "hash": entry_hash, "seal": self._seal(seq, entry_hash)})
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (HEAD_KEY, sealed),
+        )
+
+    def rollback(self) -> None:
+        self._head = self._saved_head
+
+    def _chain(self, prev: str, entry: tuple[object, ...]) -> str:
+        return hmac.digest(self._key, prev.encode() + _canonical(entry), "sha256").hex()
+
+    def _seal(self, seq: int, entry_hash: str) -> str:
+        return hmac.digest(self._key, f"head:{seq}:{entry_hash}".encode(), "sha256").hex()
+
+    def _load_head(self) -> tuple[int, str]:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
+        if row is None:
+            return (0, GENESIS)
+        try:
+            head = json.loads(row[0])
+            return (int(head["seq"]), str(head["hash"]))
+        except (ValueError, KeyError, TypeError):
+            # `verify` reports it; new entries chain on from the trail's real end.
+            last = self._conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            found = last.fetchone()
+            return (found[0], found[1]) if found else (0, GENESIS)
+
+    def verify(self) -> list[Problem]:
+        """Check the chain, its sealed head, and every audited row against its digest."""
+        problems: list[Problem] = []
+        latest: dict[str, dict[str, str | None]] = {t: {} for t in AUDITED_TABLES}
+        prev, expected_seq = GENESIS, 1
+        for entry in self._conn.execute(
+            "SELECT seq, at, worker, action, record_table, record_id, fields, row_digest, hash"
+            " FROM audit ORDER BY seq"
+        ):
+            *content, entry_hash = entry
+            if content[0] != expected_seq or self._chain(prev, tuple(content)) != entry_hash:
+                problems.append(
+                    Problem(
+                        f"The audit trail has been altered at entry {content[0]}: entries were "
+                        "changed, removed or added outside Keyworker Assistant."
+                    )
+                )
+                return problems
+            table, record_id, digest = content[4], content[5], content[7]
+            if table in latest:
+                latest[table][record_id] = digest
+            prev, expected_seq = entry_hash, expected_seq + 1
+        problems.extend(self._verify_head(expected_seq - 1, prev))
+        for table in AUDITED_TABLES:
+            problems.extend(self._verify_rows(table, latest[table]))
+        return problems
+
+    def _verify_head(self, seq: int, entry_hash: str) -> list[Problem]:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
+        if row is None and seq == 0:
+            return []
+        try:
+            head = json.loads(row[0]) if row else {}
+            sealed_ok = hmac.compare_digest(
+                str(head.get("seal", "")), self._seal(int(head["seq"]), str(head["hash"]))
+            )
+            if sealed_ok and head["seq"] == seq and head["hash"] == entry_hash:
+                return []
+        except (ValueError, KeyError, TypeError):
+            pass
+        return [
+            Problem(
+                "The end of the audit trail does not match its seal: recent entries were "
+                "removed or the trail was edited outside Keyworker Assistant."
+            )
+        ]
+
+    def _verify_rows(self, table: str, latest: dict[str, str | None]) -> Iterator[Problem]:
+        noun = AUDITED_TABLES[table]
+        seen: set[str] = set()
+        columns = self._columns[table]
+        cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY seq")
+        for values in cursor:
+            row = dict(zip(columns, values, strict=True))
+            record_id = str(row["id"])
+            seen.add(record_id)
+            expected = latest.get(record_id)
+            if expected is None:
+                how = "added" if record_id not in latest else "restored after deletion"
+                yield Problem(f"{self._name(table, noun, row)} was {how} outside Keyworker Assistant.")
+            elif not hmac.compare_digest(expected, self.digest(table, row)):
+                yield Problem(f"{self._name(table, noun, row)} was changed outside Keyworker Assistant.")
+        for record_id, digest in latest.items():
+            if digest is not None and record_id not in seen:
+                yield Problem(
+                    f"A {noun} ({record_id}) was deleted outside Keyworker Assistant."
+                )
+
+    def _name(self, table: str, noun: str, row: dict[str, object]) -> str:
+        if table == "clients":
+            return f"Client {row['case_ref']}"
+        found = self._conn.execute(
+            "SELECT case_ref FROM clients WHERE id = ?", (row.get("client_id"),)
+        ).fetchone()
+        owner = f" of client {found[0]}" if found else ""
+        return f"A {noun} ({row['id']}){owner}"
+
+
+def _columns(conn: Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "seq"]

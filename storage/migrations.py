@@ -1,0 +1,174 @@
+"""Versioned schema migrations.
+
+The schema version is SQLite's `user_version`. Each migration is SQL frozen in time and
+runs in its own transaction with the version bump, so a failure leaves the database at
+the previous version. Never edit a released migration: add the next one.
+"""
+
+from __future__ import annotations
+
+from storage.driver import Connection
+
+FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'"
+
+MIGRATIONS: list[str] = [
+    # 1: the foundation.
+    f"""
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE clients (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        case_ref TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        legal_name TEXT NOT NULL,
+        preferred_name TEXT NOT NULL DEFAULT '',
+        pronouns TEXT NOT NULL DEFAULT '',
+        date_of_birth TEXT,
+        phone TEXT,
+        email TEXT,
+        address TEXT NOT NULL DEFAULT '',
+        prison_number TEXT,
+        crn TEXT,
+        pnc TEXT,
+        status TEXT NOT NULL,
+        closure_reason TEXT,
+        referral_source TEXT,
+        referral_date TEXT,
+        keyworker TEXT NOT NULL DEFAULT '',
+        release_date TEXT,
+        order_end_date TEXT,
+        linked_client_id TEXT REFERENCES clients(id) ON DELETE SET NULL,
+        relationship_to_linked TEXT
+    );
+    CREATE INDEX clients_status ON clients(status);
+
+    CREATE TABLE status_history (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX status_history_client ON status_history(client_id, at);
+
+    CREATE TABLE family_members (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        relationship TEXT NOT NULL,
+        date_of_birth TEXT,
+        age INTEGER,
+        lives_with_client INTEGER NOT NULL DEFAULT 0,
+        contact_arrangements TEXT NOT NULL DEFAULT '',
+        safeguarding_notes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX family_members_client ON family_members(client_id);
+
+    CREATE TABLE risk_flags (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        level TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        raised_on TEXT NOT NULL,
+        review_date TEXT NOT NULL,
+        ended_on TEXT
+    );
+    CREATE INDEX risk_flags_client ON risk_flags(client_id);
+
+    CREATE TABLE case_notes (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        contact_type TEXT NOT NULL,
+        duration_minutes INTEGER,
+        pathways TEXT NOT NULL DEFAULT '[]',
+        text TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX case_notes_client ON case_notes(client_id, at);
+
+    -- Search: names, case references and identifiers of clients; the text of notes.
+    CREATE VIRTUAL TABLE client_search USING fts5(
+        case_ref, names, identifiers,
+        content = '', contentless_delete = 1, {FTS_OPTIONS}
+    );
+    CREATE TRIGGER clients_search_insert AFTER INSERT ON clients BEGIN
+        INSERT INTO client_search(rowid, case_ref, names, identifiers) VALUES (
+            new.seq, new.case_ref, new.legal_name || ' ' || new.preferred_name,
+            concat_ws(' ', new.prison_number, new.crn, new.pnc,
+                      replace(new.pnc, '/', ' '), substr(new.pnc, 3)));
+    END;
+    CREATE TRIGGER clients_search_update AFTER UPDATE ON clients BEGIN
+        DELETE FROM client_search WHERE rowid = old.seq;
+        INSERT INTO client_search(rowid, case_ref, names, identifiers) VALUES (
+            new.seq, new.case_ref, new.legal_name || ' ' || new.preferred_name,
+            concat_ws(' ', new.prison_number, new.crn, new.pnc,
+                      replace(new.pnc, '/', ' '), substr(new.pnc, 3)));
+    END;
+    CREATE TRIGGER clients_search_delete AFTER DELETE ON clients BEGIN
+        DELETE FROM client_search WHERE rowid = old.seq;
+    END;
+
+    CREATE VIRTUAL TABLE note_search USING fts5(
+        text, content = 'case_notes', content_rowid = 'seq', {FTS_OPTIONS}
+    );
+    CREATE TRIGGER case_notes_search_insert AFTER INSERT ON case_notes BEGIN
+        INSERT INTO note_search(rowid, text) VALUES (new.seq, new.text);
+    END;
+    CREATE TRIGGER case_notes_search_update AFTER UPDATE OF text ON case_notes BEGIN
+        INSERT INTO note_search(note_search, rowid, text) VALUES ('delete', old.seq, old.text);
+        INSERT INTO note_search(rowid, text) VALUES (new.seq, new.text);
+    END;
+    CREATE TRIGGER case_notes_search_delete AFTER DELETE ON case_notes BEGIN
+        INSERT INTO note_search(note_search, rowid, text) VALUES ('delete', old.seq, old.text);
+    END;
+
+    -- The audit trail: what changed (field names, never values), hash-chained.
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        worker TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record_table TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        row_digest TEXT,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_record ON audit(record_table, record_id, seq);
+    """,
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(conn: Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: Connection, target: int = LATEST) -> list[int]:
+    """Bring the database up to `target`; returns the versions applied."""
+    applied = []
+    for version in range(schema_version(conn) + 1, target + 1):
+        script = MIGRATIONS[version - 1]
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

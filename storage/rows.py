@@ -1,0 +1,78 @@
+"""Models to rows and back. Rows hold only SQLite types: str, int and None.
+
+Reading builds models through validation, so a row damaged outside the app cannot
+become a model that claims to be sound.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from keyworker.models import (
+    CaseNote,
+    Client,
+    FamilyMember,
+    Identifiers,
+    RiskFlag,
+    StatusChange,
+)
+
+Row = dict[str, Any]
+_IDENTIFIERS = ("prison_number", "crn", "pnc")
+
+
+def _sql(value: Any) -> Any:
+    if value is None or isinstance(value, str | int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value)
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def to_row(model: Client | FamilyMember | RiskFlag | CaseNote) -> Row:
+    data = dict(model)
+    if isinstance(model, Client):
+        identifiers = data.pop("identifiers")
+        data.update({name: getattr(identifiers, name) for name in _IDENTIFIERS})
+    return {key: _sql(value) for key, value in data.items()}
+
+
+def status_row(change: StatusChange, client_id: UUID, change_id: UUID) -> Row:
+    row = {key: _sql(value) for key, value in dict(change).items()}
+    return {"id": str(change_id), "client_id": str(client_id), **row}
+
+
+def client_from_row(row: Row) -> Client:
+    data = dict(row)
+    data.pop("seq", None)
+    data["identifiers"] = {name: data.pop(name) for name in _IDENTIFIERS}
+    return Client.model_validate_json(json.dumps(data))
+
+
+def status_from_row(row: Row) -> StatusChange:
+    data = {k: v for k, v in row.items() if k not in ("seq", "id", "client_id")}
+    return StatusChange.model_validate_json(json.dumps(data))
+
+
+def family_from_row(row: Row) -> FamilyMember:
+    data = {k: v for k, v in row.items() if k != "seq"}
+    data["lives_with_client"] = bool(data["lives_with_client"])
+    return FamilyMember.model_validate_json(json.dumps(data))
+
+
+def flag_from_row(row: Row) -> RiskFlag:
+    return RiskFlag.model_validate_json(json.dumps({k: v for k, v in row.items() if k != "seq"}))
+
+
+def note_from_row(row: Row) -> CaseNote:
+    data = {k: v for k, v in row.items() if k != "seq"}
+    data["pathways"] = json.loads(data["pathways"])
+    return CaseNote.model_validate_json(json.dumps(data))

@@ -1,0 +1,107 @@
+"""Full-text search over names, case references, identifiers and note text.
+
+User text becomes a safe FTS5 query: each word is quoted (so no FTS syntax can be typed
+by accident) and matched as a prefix, all words required. Matches on the client's own
+details rank first; then notes, newest first, which FTS5 can walk without scoring every
+match, so common words stay fast on a large caseload.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from uuid import UUID
+
+from keyworker.dates import uk_date
+from keyworker.models import SearchHit
+from storage.driver import Connection
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+NOTE_HITS_SCANNED = 400
+
+
+def fts_query(text: str) -> str | None:
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _field_matched(words: list[str], row: tuple[str, ...]) -> tuple[str, str]:
+    case_ref, legal, preferred, prison, crn, pnc = row
+    fields = [
+        ("case reference", case_ref),
+        ("name", f"{preferred} ({legal})" if preferred and preferred != legal else legal),
+        ("prison number", prison),
+        ("CRN", crn),
+        ("PNC number", pnc),
+    ]
+    for label, value in fields:
+        tokens = [t.lower() for t in _WORD.findall(value or "")]
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            return label, value
+    return "details", ""
+
+
+def search(conn: Connection, text: str, limit: int = 50) -> list[SearchHit]:
+    query = fts_query(text)
+    if query is None:
+        return []
+    words = [w.lower() for w in _WORD.findall(text)]
+    hits: dict[str, SearchHit] = {}
+    for row in conn.execute(
+        "SELECT c.id, c.case_ref, c.preferred_name, c.legal_name, c.status,"
+        " c.prison_number, c.crn, c.pnc"
+        " FROM client_search JOIN clients c ON c.seq = client_search.rowid"
+        " WHERE client_search MATCH ? ORDER BY rank LIMIT ?",
+        (query, limit),
+    ):
+        cid, ref, preferred, legal, status, prison, crn, pnc = row
+        matched, snippet = _field_matched(words, (ref, legal, preferred, prison, crn, pnc))
+        hits[cid] = SearchHit(
+            client_id=UUID(cid),
+            case_ref=ref,
+            display_name=preferred or legal,
+            status=status,
+            matched=matched,
+            snippet=snippet,
+        )
+    if len(hits) < limit:
+        _add_note_hits(conn, query, hits, limit)
+    return list(hits.values())
+
+
+def _add_note_hits(conn: Connection, query: str, hits: dict[str, SearchHit], limit: int) -> None:
+    """The newest matching note of each client not already found, up to `limit` clients."""
+    chosen: dict[str, int] = {}
+    for note_seq, client_id in conn.execute(
+        "SELECT note_search.rowid, n.client_id FROM note_search"
+        " JOIN case_notes n ON n.seq = note_search.rowid"
+        " WHERE note_search MATCH ? ORDER BY note_search.rowid DESC LIMIT ?",
+        (query, NOTE_HITS_SCANNED),
+    ):
+        if client_id not in hits and client_id not in chosen:
+            chosen[client_id] = note_seq
+            if len(hits) + len(chosen) >= limit:
+                break
+    if not chosen:
+        return
+    marks = ", ".join("?" * len(chosen))
+    rows = conn.execute(
+        "SELECT n.client_id, n.at, snippet(note_search, 0, '[', ']', '…', 10),"
+        " c.case_ref, c.preferred_name, c.legal_name, c.status"
+        " FROM note_search JOIN case_notes n ON n.seq = note_search.rowid"
+        " JOIN clients c ON c.id = n.client_id"
+        f" WHERE note_search MATCH ? AND note_search.rowid IN ({marks})"
+        " ORDER BY note_search.rowid DESC",
+        (query, *chosen.values()),
+    )
+    for cid, at, snippet, ref, preferred, legal, status in rows:
+        hits[cid] = SearchHit(
+            client_id=UUID(cid),
+            case_ref=ref,
+            display_name=preferred or legal,
+            status=status,
+            matched=f"note of {uk_date(datetime.fromisoformat(at).date())}",
+            snippet=snippet,
+        )
