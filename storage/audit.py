@@ -194,14 +194,16 @@ class AuditTrail:
             expected = latest.get(record_id)
             if expected is None:
                 how = "added" if record_id not in latest else "restored after deletion"
-                yield Problem(f"{self._name(table, noun, row)} was {how} outside Keyworker Assistant.")
+                yield Problem(
+                    f"{self._name(table, noun, row)} was {how} outside Keyworker Assistant."
+                )
             elif not hmac.compare_digest(expected, self.digest(table, row)):
-                yield Problem(f"{self._name(table, noun, row)} was changed outside Keyworker Assistant.")
+                yield Problem(
+                    f"{self._name(table, noun, row)} was changed outside Keyworker Assistant."
+                )
         for record_id, digest in latest.items():
             if digest is not None and record_id not in seen:
-                yield Problem(
-                    f"A {noun} ({record_id}) was deleted outside Keyworker Assistant."
-                )
+                yield Problem(f"A {noun} ({record_id}) was deleted outside Keyworker Assistant.")
 
     def _name(self, table: str, noun: str, row: dict[str, object]) -> str:
         if table == "clients":

@@ -11,7 +11,6 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -84,11 +83,7 @@ class Caseload:
         kdf: KdfParams | None = None,
     ) -> Caseload:
         """A new, empty caseload; refuses to touch one that already exists."""
-        if paths.exists():
-            raise CaseloadExists(
-                f"There is already a caseload in {paths.home}; it was left as it is. "
-                "Use --home to choose another folder."
-            )
+        require_new(paths)
         if not passphrase:
             raise InvalidInput("The passphrase cannot be empty.")
         make_private_dir(paths.home)
@@ -123,9 +118,7 @@ class Caseload:
         return cls(conn, paths, AuditTrail(conn, audit_key(key), worker), clock)
 
     @classmethod
-    def open(
-        cls, paths: CaseloadPaths, passphrase: str, *, clock: Clock | None = None
-    ) -> Caseload:
+    def open(cls, paths: CaseloadPaths, passphrase: str, *, clock: Clock | None = None) -> Caseload:
         key_file, key = unlock(paths, passphrase)
         conn = _connect_existing(paths, key)
         try:
@@ -141,9 +134,7 @@ class Caseload:
                     f"The caseload database in {paths.home} is empty or unfinished. "
                     "Restore it from a backup; nothing was changed."
                 )
-            stored_id = conn.execute(
-                "SELECT value FROM meta WHERE key = 'caseload_id'"
-            ).fetchone()
+            stored_id = conn.execute("SELECT value FROM meta WHERE key = 'caseload_id'").fetchone()
             if stored_id is None or UUID(stored_id[0]) != key_file.caseload_id:
                 raise DamagedFile(
                     "The key file does not belong to this caseload's database. "
@@ -152,6 +143,9 @@ class Caseload:
             driver.enable_wal(conn)
             migrate(conn)
             worker = conn.execute("SELECT value FROM meta WHERE key = 'worker'").fetchone()[0]
+        except driver.DatabaseError as exc:
+            conn.close()
+            raise _storage_error(exc) from None
         except BaseException:
             conn.close()
             raise
@@ -220,7 +214,9 @@ class Caseload:
             f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", (row["id"],)
         ).fetchone()
         if old is None:
-            raise UnknownClient(f"That {table.replace('_', ' ')[:-1]} is no longer on the caseload.")
+            raise UnknownClient(
+                f"That {table.replace('_', ' ')[:-1]} is no longer on the caseload."
+            )
         changed = [c for c, before in zip(columns, old, strict=True) if row[c] != before]
         if changed:
             self._conn.execute(
@@ -233,7 +229,9 @@ class Caseload:
     def new_case_ref(self) -> str:
         while True:
             ref = new_case_ref()
-            if not self._conn.execute("SELECT 1 FROM clients WHERE case_ref = ?", (ref,)).fetchone():
+            if not self._conn.execute(
+                "SELECT 1 FROM clients WHERE case_ref = ?", (ref,)
+            ).fetchone():
                 return ref
 
     def add_client(self, client: Client, note: str = "") -> Client:
@@ -294,7 +292,9 @@ class Caseload:
                 "DELETE FROM family_members WHERE id = ?", (str(member_id),)
             ).rowcount
             if gone:
-                self._audit.record(self._now(), "delete", "family_members", str(member_id), [], None)
+                self._audit.record(
+                    self._now(), "delete", "family_members", str(member_id), [], None
+                )
 
     def add_flag(self, flag: RiskFlag) -> None:
         self.client(flag.client_id)
@@ -339,9 +339,10 @@ class Caseload:
     # Reading ------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[rows.Row]:
-        cursor = self._conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, values, strict=True)) for values in cursor]
+        with _reading():
+            cursor = self._conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, values, strict=True)) for values in cursor]
 
     def client(self, client_id: UUID) -> Client:
         found = self._rows("SELECT * FROM clients WHERE id = ?", (str(client_id),))
@@ -375,11 +376,15 @@ class Caseload:
             ],
             family=[
                 rows.family_from_row(r)
-                for r in self._rows("SELECT * FROM family_members WHERE client_id = ? ORDER BY seq", cid)
+                for r in self._rows(
+                    "SELECT * FROM family_members WHERE client_id = ? ORDER BY seq", cid
+                )
             ],
             flags=[
                 rows.flag_from_row(r)
-                for r in self._rows("SELECT * FROM risk_flags WHERE client_id = ? ORDER BY seq", cid)
+                for r in self._rows(
+                    "SELECT * FROM risk_flags WHERE client_id = ? ORDER BY seq", cid
+                )
             ],
             notes=[
                 rows.note_from_row(r)
@@ -425,7 +430,8 @@ class Caseload:
         return summaries
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        return search(self._conn, text, limit)
+        with _reading():
+            return search(self._conn, text, limit)
 
     def counts(self) -> dict[str, int]:
         tables = ("clients", "family_members", "risk_flags", "case_notes", "audit")
@@ -435,6 +441,12 @@ class Caseload:
 
     def check(self) -> list[Problem]:
         """Everything wrong with the database and its audit trail; empty when sound."""
+        try:
+            return self._check()
+        except driver.DatabaseError as exc:
+            return [Problem(f"The database file is damaged and could not be read through ({exc}).")]
+
+    def _check(self) -> list[Problem]:
         problems = [
             Problem(f"The database file is damaged: {message}.")
             for (message,) in self._conn.execute("PRAGMA integrity_check")
@@ -450,8 +462,17 @@ class Caseload:
         return problems
 
 
-def unlock(paths: CaseloadPaths, passphrase: str) -> tuple[KeyFile, bytes]:
-    """Prove the passphrase against the key file; touches nothing on disk."""
+def require_new(paths: CaseloadPaths) -> None:
+    """Refuse, before asking for anything, to set up over an existing caseload."""
+    if paths.exists():
+        raise CaseloadExists(
+            f"There is already a caseload in {paths.home}; it was left as it is. "
+            "Use --home to choose another folder."
+        )
+
+
+def require_existing(paths: CaseloadPaths) -> None:
+    """Refuse, before asking for a passphrase, when there is nothing to unlock."""
     has_key, has_db = paths.key_file.exists(), paths.database.exists()
     if not has_key and not has_db:
         raise CaseloadNotFound(
@@ -463,6 +484,11 @@ def unlock(paths: CaseloadPaths, passphrase: str) -> tuple[KeyFile, bytes]:
             f"The caseload database {paths.database} is missing; only its key file is there. "
             "Restore it from a backup; nothing was changed."
         )
+
+
+def unlock(paths: CaseloadPaths, passphrase: str) -> tuple[KeyFile, bytes]:
+    """Prove the passphrase against the key file; touches nothing on disk."""
+    require_existing(paths)
     ensure_writable(paths.home)
     key_file = KeyFile.load(paths.key_file)
     return key_file, key_file.unwrap(passphrase)
@@ -480,8 +506,21 @@ def _connect_existing(paths: CaseloadPaths, key: bytes) -> driver.Connection:
         raise _storage_error(exc) from None
 
 
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    try:
+        yield
+    except driver.DatabaseError as exc:
+        raise _storage_error(exc) from None
+
+
 def _storage_error(exc: Exception) -> KeyworkerError:
     text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DamagedFile(
+            "The caseload database is damaged and cannot be read. Restore it from a backup; "
+            "nothing was changed."
+        )
     if "full" in text:
         return KeyworkerError(
             "The disk is full, so the change was not saved. Free some space and try again."
@@ -512,6 +551,3 @@ def _first_error(exc: ValueError) -> str:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-__all__ = ["Caseload", "Path", "unlock"]

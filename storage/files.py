@@ -66,8 +66,10 @@ def ensure_writable(folder: Path) -> None:
     try:
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
     except OSError as exc:
-        reason = "it is read-only" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else (
-            exc.strerror.lower() if exc.strerror else "it cannot be written to"
+        reason = (
+            "it is read-only"
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+            else (exc.strerror.lower() if exc.strerror else "it cannot be written to")
         )
         raise FolderNotWritable(
             f"Cannot save to the caseload folder {folder}: {reason}. "

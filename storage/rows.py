@@ -14,7 +14,6 @@ from keyworker.models import (
     CaseNote,
     Client,
     FamilyMember,
-    Identifiers,
     RiskFlag,
     StatusChange,
 )
@@ -24,7 +23,7 @@ _IDENTIFIERS = ("prison_number", "crn", "pnc")
 
 
 def _sql(value: Any) -> Any:
-    if value is None or isinstance(value, str | int) and not isinstance(value, bool):
+    if value is None or (isinstance(value, str | int) and not isinstance(value, bool)):
         return value
     if isinstance(value, bool):
         return int(value)

@@ -1,0 +1,5 @@
+import sys
+
+from keyworker.cli import main
+
+sys.exit(main())
