@@ -50,8 +50,12 @@ def audit_key(database_key: bytes) -> bytes:
     ).derive(database_key)
 
 
+# One encoder, made once: json.dumps with options builds a new one on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _canonical(values: Sequence[object]) -> bytes:
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(list(values)).encode()
 
 
 class AuditTrail:
@@ -81,22 +85,32 @@ class AuditTrail:
         at: str,
         action: str,
         table: str,
-        record_id: str,
-        fields: list[str],
-        row: dict[str, object] | None,
+        changes: list[tuple[str, list[str], dict[str, object] | None]],
     ) -> None:
+        """Append one entry per (record id, fields changed, row as saved or None if deleted)."""
         seq, prev = self._head
-        seq += 1
-        digest = self.digest(table, row) if row is not None else None
-        fields_json = json.dumps(fields)
-        entry = (seq, at, self.worker, action, table, record_id, fields_json, digest)
-        entry_hash = self._chain(prev, entry)
-        self._conn.execute(
+        entries = []
+        for record_id, fields, row in changes:
+            seq += 1
+            digest = self.digest(table, row) if row is not None else None
+            entry = (
+                seq,
+                at,
+                self.worker,
+                action,
+                table,
+                record_id,
+                _ENCODER.encode(fields),
+                digest,
+            )
+            prev = self._chain(prev, entry)
+            entries.append((*entry, prev))
+        self._conn.executemany(
             "INSERT INTO audit (seq, at, worker, action, record_table, record_id, fields,"
             " row_digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*entry, entry_hash),
+            entries,
         )
-        self._head = (seq, entry_hash)
+        self._head = (seq, prev)
 
     def begin(self) -> None:
         self._saved_head = self._head

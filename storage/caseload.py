@@ -8,6 +8,7 @@ the database shown to be one this version understands.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -50,6 +51,8 @@ from storage.migrations import LATEST, migrate, schema_version
 from storage.search import search
 
 Progress = Callable[[int], None]
+_EMPTY = (None, "", "[]", 0)
+CHUNK = 100  # records written per round of statements inside one transaction
 
 
 class Caseload:
@@ -199,14 +202,26 @@ class Caseload:
         if not batch:
             return
         columns = self._audit.columns(table)
+        if table == "case_notes":
+            last_seq = self._conn.execute("SELECT coalesce(max(seq), 0) FROM case_notes")
+            before = last_seq.fetchone()[0]
         self._conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [tuple(row[c] for c in columns) for row in batch],
         )
-        at = self._now()
-        for row in batch:
-            filled = [c for c in columns if row[c] not in (None, "", "[]", 0)]
-            self._audit.record(at, "create", table, row["id"], filled, row)
+        if table == "case_notes":
+            # The note index is filled a batch at a time; see the migration.
+            self._conn.execute(
+                "INSERT INTO note_search (rowid, text) SELECT seq, text FROM case_notes"
+                " WHERE seq > ?",
+                (before,),
+            )
+        self._audit.record(
+            self._now(),
+            "create",
+            table,
+            [(row["id"], [c for c in columns if row[c] not in _EMPTY], row) for row in batch],
+        )
 
     def _update(self, table: str, row: rows.Row) -> list[str]:
         columns = self._audit.columns(table)
@@ -223,7 +238,7 @@ class Caseload:
                 f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in changed)} WHERE id = ?",
                 (*(row[c] for c in changed), row["id"]),
             )
-            self._audit.record(self._now(), "update", table, row["id"], changed, row)
+            self._audit.record(self._now(), "update", table, [(row["id"], changed, row)])
         return changed
 
     def new_case_ref(self) -> str:
@@ -292,9 +307,8 @@ class Caseload:
                 "DELETE FROM family_members WHERE id = ?", (str(member_id),)
             ).rowcount
             if gone:
-                self._audit.record(
-                    self._now(), "delete", "family_members", str(member_id), [], None
-                )
+                deleted = (str(member_id), [], None)
+                self._audit.record(self._now(), "delete", "family_members", [deleted])
 
     def add_flag(self, flag: RiskFlag) -> None:
         self.client(flag.client_id)
@@ -319,19 +333,25 @@ class Caseload:
 
         Returns the number of notes written; `progress` hears the running count of clients.
         """
-        notes_written = 0
+        notes_written = done = 0
+        records = iter(records)
         with self._write():
-            for done, record in enumerate(records, 1):
-                client_id = record.client.id
-                self._insert("clients", [rows.to_row(record.client)])
+            while chunk := list(itertools.islice(records, CHUNK)):
+                self._insert("clients", [rows.to_row(r.client) for r in chunk])
                 self._insert(
                     "status_history",
-                    [rows.status_row(c, client_id, uuid4()) for c in record.status_history],
+                    [
+                        rows.status_row(change, r.client.id, uuid4())
+                        for r in chunk
+                        for change in r.status_history
+                    ],
                 )
-                self._insert("family_members", [rows.to_row(m) for m in record.family])
-                self._insert("risk_flags", [rows.to_row(f) for f in record.flags])
-                self._insert("case_notes", [rows.to_row(n) for n in record.notes])
-                notes_written += len(record.notes)
+                self._insert("family_members", [rows.to_row(m) for r in chunk for m in r.family])
+                self._insert("risk_flags", [rows.to_row(f) for r in chunk for f in r.flags])
+                notes = [rows.to_row(n) for r in chunk for n in r.notes]
+                self._insert("case_notes", notes)
+                notes_written += len(notes)
+                done += len(chunk)
                 if progress:
                     progress(done)
         return notes_written

@@ -42,6 +42,8 @@ def connect(path: Path, key: bytes) -> sqlcipher3.Connection:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
+        # 64 MiB of page cache: a large batch stays in memory until it commits.
+        conn.execute("PRAGMA cache_size = -65536")
     except BaseException:
         conn.close()
         raise

@@ -23,29 +23,23 @@ _IDENTIFIERS = ("prison_number", "crn", "pnc")
 
 
 def _sql(value: Any) -> Any:
-    if value is None or (isinstance(value, str | int) and not isinstance(value, bool)):
-        return value
+    """JSON-mode values (str, int, bool, None, list) as SQLite holds them."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, UUID):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
     if isinstance(value, list):
         return json.dumps(value)
-    raise TypeError(f"cannot store {type(value).__name__}")
+    return value
 
 
 def to_row(model: Client | FamilyMember | RiskFlag | CaseNote) -> Row:
-    data = dict(model)
+    data = model.model_dump(mode="json")
     if isinstance(model, Client):
-        identifiers = data.pop("identifiers")
-        data.update({name: getattr(identifiers, name) for name in _IDENTIFIERS})
+        data.update(data.pop("identifiers"))
     return {key: _sql(value) for key, value in data.items()}
 
 
 def status_row(change: StatusChange, client_id: UUID, change_id: UUID) -> Row:
-    row = {key: _sql(value) for key, value in dict(change).items()}
+    row = {key: _sql(value) for key, value in change.model_dump(mode="json").items()}
     return {"id": str(change_id), "client_id": str(client_id), **row}
 
 
