@@ -12,6 +12,7 @@ Targets (issue 2): search p95 <= 30 ms, record load <= 50 ms, >= 20,000 notes/s.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import shutil
 import statistics
@@ -23,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from keyworker import demo  # noqa: E402
-from storage import Caseload, CaseloadPaths  # noqa: E402
-from storage.keyfile import KeyFile  # noqa: E402
+from keyworker import demo
+from storage import Caseload, CaseloadPaths
+from storage.keyfile import KeyFile
 
 PASSPHRASE = "benchmark passphrase"
 TODAY = date(2026, 11, 22)
@@ -43,17 +44,16 @@ def build(paths: CaseloadPaths, clients: int, notes: int, seed: int) -> None:
     written, done = 0, 0
     started = time.perf_counter()
     with caseload:
-        while True:
-            batch = [r for _, r in zip(range(BATCH), records, strict=False)]
-            if not batch:
-                break
+        while batch := list(itertools.islice(records, BATCH)):
             written += caseload.add_records(batch)
             done += len(batch)
             print(f"\r  generating: {done}/{clients} clients", end="", file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
-    print(f"Generation: {clients:,} clients, {written:,} notes in {elapsed:.1f} s "
-          f"= {written / elapsed:,.0f} notes/s (target >= 20,000)")
+    print(
+        f"Generation: {clients:,} clients, {written:,} notes in {elapsed:.1f} s "
+        f"= {written / elapsed:,.0f} notes/s (target >= 20,000)"
+    )
 
 
 def queries(caseload: Caseload, rng: random.Random) -> list[str]:
@@ -68,10 +68,31 @@ def queries(caseload: Caseload, rng: random.Random) -> list[str]:
         ids = caseload.client(s.id).identifiers
         identifiers += [x for x in (ids.prison_number, ids.crn, ids.pnc) if x]
     words = [
-        "housing", "benefits", "GP", "probation", "appointment", "bank account", "ID",
-        "recovery", "court", "rent arrears", "universal credit", "missed", "job centre",
-        "tenancy", "methadone", "children", "debt", "food bank", "ho", "ben", "zzzqx",
-        "counselling", "mental health", "licence", "curfew",
+        "housing",
+        "benefits",
+        "GP",
+        "probation",
+        "appointment",
+        "bank account",
+        "ID",
+        "recovery",
+        "court",
+        "rent arrears",
+        "universal credit",
+        "missed",
+        "job centre",
+        "tenancy",
+        "methadone",
+        "children",
+        "debt",
+        "food bank",
+        "ho",
+        "ben",
+        "zzzqx",
+        "counselling",
+        "mental health",
+        "licence",
+        "curfew",
     ]
     mixed = refs + names + identifiers[:20] + words
     while len(mixed) < 100:
@@ -91,11 +112,15 @@ def measure(paths: CaseloadPaths) -> None:
     started = time.perf_counter()
     caseload = Caseload.open(paths, PASSPHRASE)
     open_seconds = time.perf_counter() - started
-    print(f"Key derivation (Argon2id, deliberate): {kdf_seconds * 1000:.0f} ms "
-          f"(median of 3; {key_file.kdf.memory_kib // 1024} MiB, "
-          f"{key_file.kdf.iterations} passes)")
-    print(f"Unlock and open: {open_seconds * 1000:.0f} ms in all, "
-          f"{(open_seconds - kdf_seconds) * 1000:.0f} ms besides key derivation")
+    print(
+        f"Key derivation (Argon2id, deliberate): {kdf_seconds * 1000:.0f} ms "
+        f"(median of 3; {key_file.kdf.memory_kib // 1024} MiB, "
+        f"{key_file.kdf.iterations} passes)"
+    )
+    print(
+        f"Unlock and open: {open_seconds * 1000:.0f} ms in all, "
+        f"{(open_seconds - kdf_seconds) * 1000:.0f} ms besides key derivation"
+    )
 
     rng = random.Random(7)
     with caseload:
@@ -106,9 +131,11 @@ def measure(paths: CaseloadPaths) -> None:
             started = time.perf_counter()
             found += bool(caseload.search(text))
             timings.append((time.perf_counter() - started) * 1000)
-        print(f"Search: {len(texts)} queries ({found} found something), median "
-              f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
-              f"max {max(timings):.1f} ms (target p95 <= 30 ms)")
+        print(
+            f"Search: {len(texts)} queries ({found} found something), median "
+            f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
+            f"max {max(timings):.1f} ms (target p95 <= 30 ms)"
+        )
 
         ids = [s.id for s in rng.sample(caseload.clients(), 100)]
         loads, notes = [], 0
@@ -116,13 +143,17 @@ def measure(paths: CaseloadPaths) -> None:
             started = time.perf_counter()
             notes += len(caseload.record(client_id).notes)
             loads.append((time.perf_counter() - started) * 1000)
-        print(f"Record load: 100 whole records ({notes / 100:.0f} notes each on average), "
-              f"median {statistics.median(loads):.1f} ms, p95 {percentile(loads, 95):.1f} ms "
-              "(target <= 50 ms)")
+        print(
+            f"Record load: 100 whole records ({notes / 100:.0f} notes each on average), "
+            f"median {statistics.median(loads):.1f} ms, p95 {percentile(loads, 95):.1f} ms "
+            "(target <= 50 ms)"
+        )
         counts = caseload.counts()
     size = sum(p.stat().st_size for p in paths.home.iterdir())
-    print(f"Database size: {size / 1024 / 1024:.0f} MiB for {counts['clients']:,} clients, "
-          f"{counts['case_notes']:,} notes, {counts['audit']:,} audit entries")
+    print(
+        f"Database size: {size / 1024 / 1024:.0f} MiB for {counts['clients']:,} clients, "
+        f"{counts['case_notes']:,} notes, {counts['audit']:,} audit entries"
+    )
 
 
 def main() -> None:

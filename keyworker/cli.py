@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import itertools
 import json
 import os
 import sys
@@ -268,10 +269,8 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def _write_in_batches(caseload, first: ClientRecord, rest, total: int) -> int:
-    import itertools
-
-    records = itertools.chain([first], rest)
     done = notes = 0
+    records = itertools.chain([first], rest)
     while batch := list(itertools.islice(records, DEMO_BATCH)):
         notes += caseload.add_records(batch)
         done += len(batch)

@@ -7,8 +7,11 @@ message that shows a correct example.
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import time
+from uuid import UUID
 
 CASE_REF_PREFIX = "KW-"
 # No 0/O, 1/I/L or U: nothing two people could read differently over the phone.
@@ -20,6 +23,21 @@ _PRISON_NUMBER = re.compile(r"^[A-Z]\d{4}[A-Z]{2}$")
 _CRN = re.compile(r"^[A-Z]\d{6}$")
 _PNC = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
 _PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+
+def time_ordered_id(milliseconds: int, random_bits: int) -> UUID:
+    """A UUID in version 7 layout: 48 bits of time, then 74 random bits.
+
+    Records made one after another get ids that sort together, so the database's index
+    of ids grows at its end instead of being rewritten all over on every save.
+    """
+    rand_a, rand_b = (random_bits >> 62) & 0xFFF, random_bits & ((1 << 62) - 1)
+    ms = milliseconds & ((1 << 48) - 1)
+    return UUID(int=(ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
+
+
+def new_id() -> UUID:
+    return time_ordered_id(time.time_ns() // 1_000_000, int.from_bytes(os.urandom(10)))
 
 
 def new_case_ref(rng: random.Random | None = None) -> str:

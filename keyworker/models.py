@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Self
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from keyworker.identifiers import (
+    new_id,
     normalise_case_ref,
     normalise_crn,
     normalise_pnc,
@@ -41,6 +42,9 @@ from keyworker.vocabulary import (
 )
 
 OLDEST_AGE_YEARS = 120
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PHONE = re.compile(r"\+?\d{10,15}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _utc(value: datetime) -> datetime:
@@ -48,7 +52,7 @@ def _utc(value: datetime) -> datetime:
 
 
 def _no_control_chars(value: str) -> str:
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+    if _CONTROL_CHARS.search(value):
         raise ValueError("contains characters that cannot be typed; please retype it")
     return value
 
@@ -71,13 +75,13 @@ def _plausible_birth_date(value: date) -> date:
 
 def _phone(value: str) -> str:
     digits = re.sub(r"[\s()-]", "", value)
-    if not re.fullmatch(r"\+?\d{10,15}", digits):
+    if not _PHONE.fullmatch(digits):
         raise ValueError("is not a phone number; write it like 07700 900123 or +44 7700 900123")
     return value
 
 
 def _email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    if not _EMAIL.fullmatch(value):
         raise ValueError("is not an email address; write it like name@example.org")
     return value
 
@@ -137,7 +141,7 @@ class StatusChange(Record):
 class Client(Record):
     """A person on the caseload: someone in the justice system or a family member."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     case_ref: CaseRef
     kind: ClientKind = "justice"
     legal_name: Name
@@ -178,7 +182,7 @@ class Client(Record):
 class FamilyMember(Record):
     """Someone in the client's life: partner, child, parent and so on."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     client_id: UUID
     name: Name
     relationship: Relationship
@@ -198,7 +202,7 @@ class FamilyMember(Record):
 class RiskFlag(Record):
     """A risk or safeguarding concern that must be seen when the record is opened."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     client_id: UUID
     kind: RiskKind
     level: RiskLevel
@@ -223,7 +227,7 @@ class RiskFlag(Record):
 class CaseNote(Record):
     """A record of one contact with or about the client."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     client_id: UUID
     at: UtcDatetime
     contact_type: ContactType

@@ -6,11 +6,15 @@ terms follow the HMPPS services keyworkers already feed (see shared/domain.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator
+
+# Codes are stored and exported; keeping them plain identifiers keeps them safe anywhere.
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +28,8 @@ class Vocabulary:
 
     def __init__(self, name: str, terms: Iterable[tuple[str, str]]) -> None:
         self.name = name
-        self._terms = {code: Term(code, label) for code, label in terms}
+        self._terms: dict[str, Term] = {}
+        self.extend(terms)
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self._terms.values())
@@ -46,6 +51,8 @@ class Vocabulary:
     def extend(self, terms: Iterable[tuple[str, str]]) -> None:
         """Add a service's own terms after the defaults."""
         for code, label in terms:
+            if not _CODE.fullmatch(code):
+                raise ValueError(f"{self.name} code {code!r} must be lower case letters, digits, _")
             self._terms.setdefault(code, Term(code, label))
 
     def check(self, code: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -70,39 +71,38 @@ class AuditTrail:
         self._key = key
         self.worker = worker
         self._columns = {t: _columns(conn, t) for t in AUDITED_TABLES}
+        self._getters = {t: operator.itemgetter(*c) for t, c in self._columns.items()}
+        self._all_fields = {t: field_names(c) for t, c in self._columns.items()}
         self._head = self._load_head()
         self._saved_head = self._head
 
     def columns(self, table: str) -> list[str]:
         return self._columns[table]
 
-    def digest(self, table: str, row: dict[str, object]) -> str:
-        values = [table, *(row[c] for c in self._columns[table])]
-        return hmac.digest(self._key, _canonical(values), "sha256").hex()
+    def values(self, table: str, row: dict[str, object]) -> tuple[object, ...]:
+        """The row's values in the table's column order, as stored and digested."""
+        return self._getters[table](row)
+
+    def all_fields(self, table: str) -> str:
+        return self._all_fields[table]
+
+    def digest(self, table: str, values: tuple[object, ...]) -> str:
+        return hmac.digest(self._key, _canonical((table, *values)), "sha256").hex()
 
     def record(
         self,
         at: str,
         action: str,
         table: str,
-        changes: list[tuple[str, list[str], dict[str, object] | None]],
+        changes: list[tuple[str, str, tuple[object, ...] | None]],
     ) -> None:
-        """Append one entry per (record id, fields changed, row as saved or None if deleted)."""
+        """Append one entry per (record id, `field_names`, values as saved or None if deleted)."""
         seq, prev = self._head
         entries = []
-        for record_id, fields, row in changes:
+        for record_id, names, values in changes:
             seq += 1
-            digest = self.digest(table, row) if row is not None else None
-            entry = (
-                seq,
-                at,
-                self.worker,
-                action,
-                table,
-                record_id,
-                _ENCODER.encode(fields),
-                digest,
-            )
+            digest = self.digest(table, values) if values is not None else None
+            entry = (seq, at, self.worker, action, table, record_id, names, digest)
             prev = self._chain(prev, entry)
             entries.append((*entry, prev))
         self._conn.executemany(
@@ -211,7 +211,7 @@ class AuditTrail:
                 yield Problem(
                     f"{self._name(table, noun, row)} was {how} outside Keyworker Assistant."
                 )
-            elif not hmac.compare_digest(expected, self.digest(table, row)):
+            elif not hmac.compare_digest(expected, self.digest(table, values)):
                 yield Problem(
                     f"{self._name(table, noun, row)} was changed outside Keyworker Assistant."
                 )
@@ -227,6 +227,11 @@ class AuditTrail:
         ).fetchone()
         owner = f" of client {found[0]}" if found else ""
         return f"A {noun} ({row['id']}){owner}"
+
+
+def field_names(fields: Sequence[str]) -> str:
+    """Column names as a JSON list; they are plain identifiers, so quoting is enough."""
+    return '["' + '","'.join(fields) + '"]' if fields else "[]"
 
 
 def _columns(conn: Connection, table: str) -> list[str]:

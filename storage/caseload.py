@@ -39,7 +39,7 @@ from keyworker.models import (
     StatusChange,
 )
 from storage import driver, rows
-from storage.audit import AuditTrail, Problem, audit_key
+from storage.audit import AuditTrail, Problem, audit_key, field_names
 from storage.files import (
     CaseloadPaths,
     create_private_file,
@@ -48,10 +48,9 @@ from storage.files import (
 )
 from storage.keyfile import KdfParams, KeyFile
 from storage.migrations import LATEST, migrate, schema_version
-from storage.search import search
+from storage.search import INDEX_NEW, search
 
 Progress = Callable[[int], None]
-_EMPTY = (None, "", "[]", 0)
 CHUNK = 100  # records written per round of statements inside one transaction
 
 
@@ -202,25 +201,22 @@ class Caseload:
         if not batch:
             return
         columns = self._audit.columns(table)
-        if table == "case_notes":
-            last_seq = self._conn.execute("SELECT coalesce(max(seq), 0) FROM case_notes")
-            before = last_seq.fetchone()[0]
+        index_new = INDEX_NEW.get(table)
+        if index_new:
+            before = self._conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+        values = [self._audit.values(table, row) for row in batch]
         self._conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(row[c] for c in columns) for row in batch],
+            values,
         )
-        if table == "case_notes":
-            # The note index is filled a batch at a time; see the migration.
-            self._conn.execute(
-                "INSERT INTO note_search (rowid, text) SELECT seq, text FROM case_notes"
-                " WHERE seq > ?",
-                (before,),
-            )
+        if index_new:
+            self._conn.execute(index_new, (before,))
+        names = self._audit.all_fields(table)
         self._audit.record(
             self._now(),
             "create",
             table,
-            [(row["id"], [c for c in columns if row[c] not in _EMPTY], row) for row in batch],
+            [(row["id"], names, saved) for row, saved in zip(batch, values, strict=True)],
         )
 
     def _update(self, table: str, row: rows.Row) -> list[str]:
@@ -238,7 +234,8 @@ class Caseload:
                 f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in changed)} WHERE id = ?",
                 (*(row[c] for c in changed), row["id"]),
             )
-            self._audit.record(self._now(), "update", table, [(row["id"], changed, row)])
+            saved = (row["id"], field_names(changed), self._audit.values(table, row))
+            self._audit.record(self._now(), "update", table, [saved])
         return changed
 
     def new_case_ref(self) -> str:
@@ -307,7 +304,7 @@ class Caseload:
                 "DELETE FROM family_members WHERE id = ?", (str(member_id),)
             ).rowcount
             if gone:
-                deleted = (str(member_id), [], None)
+                deleted = (str(member_id), "[]", None)
                 self._audit.record(self._now(), "delete", "family_members", [deleted])
 
     def add_flag(self, flag: RiskFlag) -> None:

@@ -99,16 +99,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX case_notes_client ON case_notes(client_id, at);
 
     -- Search: names, case references and identifiers of clients; the text of notes.
+    -- New rows are indexed by storage a batch at a time (storage/search.py, INDEX_NEW),
+    -- many times faster than a trigger per row; edits and deletions are kept in step by
+    -- the triggers here, which must build the same columns.
     CREATE VIRTUAL TABLE client_search USING fts5(
-        case_ref, names, identifiers,
-        content = '', contentless_delete = 1, {FTS_OPTIONS}
+        case_ref, names, identifiers, {FTS_OPTIONS}
     );
-    CREATE TRIGGER clients_search_insert AFTER INSERT ON clients BEGIN
-        INSERT INTO client_search(rowid, case_ref, names, identifiers) VALUES (
-            new.seq, new.case_ref, new.legal_name || ' ' || new.preferred_name,
-            concat_ws(' ', new.prison_number, new.crn, new.pnc,
-                      replace(new.pnc, '/', ' '), substr(new.pnc, 3)));
-    END;
     CREATE TRIGGER clients_search_update AFTER UPDATE ON clients BEGIN
         DELETE FROM client_search WHERE rowid = old.seq;
         INSERT INTO client_search(rowid, case_ref, names, identifiers) VALUES (
@@ -120,8 +116,6 @@ MIGRATIONS: list[str] = [
         DELETE FROM client_search WHERE rowid = old.seq;
     END;
 
-    -- New notes are indexed by storage a batch at a time (three times faster than a
-    -- trigger per row); edits and deletions are kept in step by these triggers.
     CREATE VIRTUAL TABLE note_search USING fts5(
         text, content = 'case_notes', content_rowid = 'seq', {FTS_OPTIONS}
     );

@@ -17,30 +17,26 @@ from keyworker.models import (
     RiskFlag,
     StatusChange,
 )
+from storage.audit import field_names
 
 Row = dict[str, Any]
 _IDENTIFIERS = ("prison_number", "crn", "pnc")
 
 
-def _sql(value: Any) -> Any:
-    """JSON-mode values (str, int, bool, None, list) as SQLite holds them."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, list):
-        return json.dumps(value)
-    return value
-
-
 def to_row(model: Client | FamilyMember | RiskFlag | CaseNote) -> Row:
+    """JSON-mode values (str, int, None) as SQLite holds them; lists as JSON text."""
     data = model.model_dump(mode="json")
     if isinstance(model, Client):
         data.update(data.pop("identifiers"))
-    return {key: _sql(value) for key, value in data.items()}
+    elif isinstance(model, CaseNote):
+        data["pathways"] = field_names(data["pathways"])  # pathway codes are identifiers
+    elif isinstance(model, FamilyMember):
+        data["lives_with_client"] = int(data["lives_with_client"])
+    return data
 
 
 def status_row(change: StatusChange, client_id: UUID, change_id: UUID) -> Row:
-    row = {key: _sql(value) for key, value in change.model_dump(mode="json").items()}
-    return {"id": str(change_id), "client_id": str(client_id), **row}
+    return {"id": str(change_id), "client_id": str(client_id), **change.model_dump(mode="json")}
 
 
 def client_from_row(row: Row) -> Client:

@@ -9,6 +9,7 @@ match, so common words stay fast on a large caseload.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from uuid import UUID
 
@@ -17,6 +18,19 @@ from keyworker.models import SearchHit
 from storage.driver import Connection
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+# Index the rows of a table added after sequence number `?`; see migration 1.
+INDEX_NEW = {
+    "clients": (
+        "INSERT INTO client_search (rowid, case_ref, names, identifiers)"
+        " SELECT seq, case_ref, legal_name || ' ' || preferred_name,"
+        " concat_ws(' ', prison_number, crn, pnc, replace(pnc, '/', ' '), substr(pnc, 3))"
+        " FROM clients WHERE seq > ?"
+    ),
+    "case_notes": (
+        "INSERT INTO note_search (rowid, text) SELECT seq, text FROM case_notes WHERE seq > ?"
+    ),
+}
 NOTE_HITS_SCANNED = 400
 
 
@@ -67,11 +81,13 @@ def search(conn: Connection, text: str, limit: int = 50) -> list[SearchHit]:
             snippet=snippet,
         )
     if len(hits) < limit:
-        _add_note_hits(conn, query, hits, limit)
+        _add_note_hits(conn, query, words, hits, limit)
     return list(hits.values())
 
 
-def _add_note_hits(conn: Connection, query: str, hits: dict[str, SearchHit], limit: int) -> None:
+def _add_note_hits(
+    conn: Connection, query: str, words: list[str], hits: dict[str, SearchHit], limit: int
+) -> None:
     """The newest matching note of each client not already found, up to `limit` clients."""
     chosen: dict[str, int] = {}
     for note_seq, client_id in conn.execute(
@@ -86,22 +102,47 @@ def _add_note_hits(conn: Connection, query: str, hits: dict[str, SearchHit], lim
                 break
     if not chosen:
         return
+    # Snippets are cut here rather than by FTS5's snippet(), which re-runs a prefix
+    # query for every row: 2 to 3 ms a note on a large caseload, against microseconds.
     marks = ", ".join("?" * len(chosen))
     rows = conn.execute(
-        "SELECT n.client_id, n.at, snippet(note_search, 0, '[', ']', '…', 10),"
-        " c.case_ref, c.preferred_name, c.legal_name, c.status"
-        " FROM note_search JOIN case_notes n ON n.seq = note_search.rowid"
-        " JOIN clients c ON c.id = n.client_id"
-        f" WHERE note_search MATCH ? AND note_search.rowid IN ({marks})"
-        " ORDER BY note_search.rowid DESC",
-        (query, *chosen.values()),
+        "SELECT n.client_id, n.at, n.text, c.case_ref, c.preferred_name, c.legal_name, c.status"
+        " FROM case_notes n JOIN clients c ON c.id = n.client_id"
+        f" WHERE n.seq IN ({marks}) ORDER BY n.seq DESC",
+        tuple(chosen.values()),
     )
-    for cid, at, snippet, ref, preferred, legal, status in rows:
+    for cid, at, text, ref, preferred, legal, status in rows:
         hits[cid] = SearchHit(
             client_id=UUID(cid),
             case_ref=ref,
             display_name=preferred or legal,
             status=status,
             matched=f"note of {uk_date(datetime.fromisoformat(at).date())}",
-            snippet=snippet,
+            snippet=snippet(text, words),
         )
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents, as the search index compares words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def snippet(text: str, words: list[str], width: int = 12) -> str:
+    """About `width` words of `text` around the first match, matches in [brackets]."""
+    tokens = list(_WORD.finditer(text))
+    folded = [_fold(w) for w in words]
+    hits = [i for i, t in enumerate(tokens) if any(_fold(t[0]).startswith(w) for w in folded)]
+    if not tokens:
+        return ""
+    first = hits[0] if hits else 0
+    start = max(0, min(first - width // 3, len(tokens) - width))
+    end = min(len(tokens), start + width)
+    pieces, cursor = [], tokens[start].start()
+    for i in range(start, end):
+        token = tokens[i]
+        pieces.append(text[cursor : token.start()])
+        pieces.append(f"[{token[0]}]" if i in hits else token[0])
+        cursor = token.end()
+    body = " ".join("".join(pieces).split())
+    return ("…" if start > 0 else "") + body + ("…" if end < len(tokens) else "")

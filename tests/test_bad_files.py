@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from keyworker.cli import main
+from keyworker.errors import KeyworkerError
 from storage import Caseload, CaseloadPaths, KdfParams, driver
 from storage.keyfile import KeyFile
 from tests.conftest import PASSPHRASE, folder_bytes, make_client, make_note
@@ -180,3 +181,19 @@ def test_no_caseload_yet(tmp_path, capsys, monkeypatch) -> None:
     assert code == 1
     _assert_one_plain_line(err, "There is no caseload in")
     assert not (tmp_path / "none").exists()
+
+
+def test_full_disk_saves_nothing_and_says_so(caseload: Caseload) -> None:
+    client = make_client(caseload)
+    # SQLite reports a database that may not grow exactly as it reports a full disk.
+    pages = caseload._conn.execute("PRAGMA page_count").fetchone()[0]
+    caseload._conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    notes = [make_note(client, "A long note about housing. " * 200) for _ in range(50)]
+    with pytest.raises(KeyworkerError, match="The disk is full, so the change was not saved"):
+        for note in notes:
+            caseload.add_note(note)
+    caseload._conn.execute("PRAGMA max_page_count = 1073741823")
+    saved = caseload.record(client.id).notes
+    assert all(n.text.startswith("A long note") for n in saved)
+    assert len(saved) < len(notes)
+    assert caseload.check() == []

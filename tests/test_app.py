@@ -1,0 +1,442 @@
+"""The terminal app, driven through Pilot on a real, temporary, encrypted caseload."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Label
+
+from keyworker.clock import FixedClock
+from keyworker.models import CaseNote, Client, RiskFlag
+from screens.app import TITLE, KeyworkerApp, make_app
+from screens.caseload import CaseloadScreen
+from screens.unlock import UnlockScreen
+from storage import Caseload, CaseloadPaths, KdfParams
+
+PASSPHRASE = "correct horse battery"
+NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
+
+
+def _id(n: int) -> UUID:
+    return UUID(f"00000000-0000-4000-8000-{n:012d}")
+
+
+ALEX = Client(
+    id=_id(1),
+    case_ref="KW-2A3B4",
+    legal_name="Alexandra Morgan",
+    preferred_name="Alex Morgan",
+    status="active",
+    release_date=date(2026, 4, 2),
+)
+JORDAN = Client(id=_id(2), case_ref="KW-5C6D7", legal_name="Jordan Ellis")
+PRIYA = Client(
+    id=_id(3),
+    case_ref="KW-8E9F2",
+    legal_name="Priya Shah",
+    status="paused",
+    order_end_date=date(2026, 9, 30),
+)
+CHRIS = Client(
+    id=_id(4),
+    case_ref="KW-HJK3M",
+    legal_name="Christopher Doyle",
+    preferred_name="Chris Doyle",
+    status="closed",
+    closure_reason="needs_met",
+)
+CLIENTS = (ALEX, JORDAN, PRIYA, CHRIS)
+NAMES = [c.display_name for c in CLIENTS]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def paths(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> CaseloadPaths:
+    """A small caseload; HOME is the temporary folder so it shows as ~/caseload."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    paths = CaseloadPaths(tmp_path / "caseload")
+    caseload = Caseload.create(
+        paths,
+        PASSPHRASE,
+        worker="Sam Okafor",
+        service="Bridges Resettlement",
+        clock=clock,
+        kdf=KdfParams.fast_for_tests(),
+    )
+    with caseload:
+        for client in CLIENTS:
+            caseload.add_client(client)
+        caseload.add_note(
+            CaseNote(
+                id=_id(11),
+                client_id=ALEX.id,
+                at=datetime(2026, 3, 11, 12, 0, tzinfo=UTC),
+                contact_type="face_to_face",
+                text="Met at the office to plan the first week after release.",
+            )
+        )
+        caseload.add_note(
+            CaseNote(
+                id=_id(12),
+                client_id=PRIYA.id,
+                at=datetime(2026, 2, 1, 12, 0, tzinfo=UTC),
+                contact_type="phone",
+                text="Phoned about the housing appointment.",
+            )
+        )
+        for n, kind in enumerate(("lone_working", "domestic_abuse"), 21):
+            caseload.add_flag(
+                RiskFlag(
+                    id=_id(n),
+                    client_id=ALEX.id,
+                    kind=kind,
+                    level="high",
+                    raised_on=date(2026, 1, 5),
+                    review_date=date(2026, 4, 5),
+                )
+            )
+        caseload.add_flag(
+            RiskFlag(
+                id=_id(23),
+                client_id=PRIYA.id,
+                kind="self_harm",
+                level="medium",
+                raised_on=date(2026, 1, 5),
+                review_date=date(2026, 4, 5),
+            )
+        )
+    return paths
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Let workers finish and messages land until `condition` holds."""
+    for _ in range(int(timeout / 0.05)):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app did not reach the expected state in time")
+
+
+def loaded(app: KeyworkerApp) -> Callable[[], bool]:
+    def check() -> bool:
+        screen = app.screen
+        return isinstance(screen, CaseloadScreen) and "client" in label_text(screen, "#count")
+
+    return check
+
+
+async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
+    await pilot.press(*passphrase, "enter")
+
+
+def label_text(screen: object, selector: str) -> str:
+    return str(screen.query_one(selector, Label).render())  # type: ignore[attr-defined]
+
+
+def table_rows(app: KeyworkerApp) -> list[list[str]]:
+    table = app.screen.query_one("#clients", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def screen_text(app: KeyworkerApp) -> str:
+    """Everything the terminal shows, as plain text."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def test_unlocking_shows_the_caseload(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+
+        assert app.title == TITLE
+        assert app.sub_title == "Bridges Resettlement"
+        assert "Sam Okafor" in str(app.screen.query_one("#heading").render())
+        assert label_text(app.screen, "#count") == "4 clients"
+        assert label_text(app.screen, "#filter") == "Showing: All statuses"
+        table = app.screen.query_one("#clients", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "Case ref",
+            "Name",
+            "Flags",
+            "Status",
+            "Last contact",
+            "Next key date",
+        ]
+        assert table.cursor_type == "row"
+        assert table.zebra_stripes
+        assert table_rows(app) == [
+            [
+                "KW-2A3B4",
+                "Alex Morgan",
+                "LONE WORKING, DA",
+                "Active",
+                "11/03/2026 (5 days)",
+                "02/04/2026",
+            ],
+            ["KW-5C6D7", "Jordan Ellis", "", "Referred", "none yet", ""],
+            ["KW-8E9F2", "Priya Shah", "SELF-HARM", "Paused", "01/02/2026 (43 days)", "30/09/2026"],
+            ["KW-HJK3M", "Chris Doyle", "", "Closed", "none yet", ""],
+        ]
+
+
+async def test_wrong_passphrase_is_refused_plainly(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, "not the passphrase")
+        await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
+
+        assert isinstance(app.screen, UnlockScreen)
+        passphrase = app.screen.query_one("#passphrase", Input)
+        assert passphrase.value == ""
+        assert passphrase.has_focus
+        assert not passphrase.disabled
+
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        assert len(table_rows(app)) == len(CLIENTS)
+
+
+async def test_unlocking_runs_in_the_background(
+    paths: CaseloadPaths, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the key is derived the screen says so and the app still answers."""
+    release = threading.Event()
+    real_open = Caseload.open
+
+    def slow_open(*args: object, **kwargs: object) -> Caseload:
+        assert release.wait(10)
+        return real_open(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Caseload, "open", slow_open)
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.pause(0.2)
+        assert label_text(app.screen, "#message") == "Unlocking…"
+        assert app.screen.query_one("#passphrase", Input).disabled
+        assert isinstance(app.screen, UnlockScreen)
+        release.set()
+        await until(pilot, loaded(app))
+
+
+async def test_escape_on_the_unlock_screen_quits(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_empty_passphrase_asks_for_one(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Type the caseload's passphrase" in label_text(app.screen, "#message")
+
+
+async def test_passphrase_is_masked(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"secret words")
+        assert app.screen.query_one("#passphrase", Input).password
+        assert "secret words" not in screen_text(app)
+
+
+async def test_nothing_of_the_caseload_shows_before_unlock(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = screen_text(app)
+        assert "Keyworker Assistant" in before
+        assert "~/caseload" in before
+        await unlock(pilot, "wrong")
+        await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
+        refused = screen_text(app)
+
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        after = screen_text(app)
+
+    for shown in (before, refused):
+        for secret in (*NAMES, "Alexandra", "KW-", "Sam Okafor", "Bridges"):
+            assert secret not in shown
+    # The same check finds them once unlocked, so it is not passing vacuously.
+    assert all(name in after for name in NAMES)
+    assert "Sam Okafor" in after
+
+
+async def test_status_filter_cycles_and_shows_only_matching_clients(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        seen = []
+        for expected in ("Referred", "Active", "Paused", "Closed", "Transferred", "All statuses"):
+            await pilot.press("f")
+            await until(
+                pilot,
+                lambda expected=expected: (
+                    label_text(app.screen, "#filter").endswith(expected)
+                    and "client" in label_text(app.screen, "#count")
+                ),
+            )
+            rows = table_rows(app)
+            seen.append(([r[1] for r in rows], label_text(app.screen, "#count")))
+            if expected != "All statuses":
+                assert {r[3] for r in rows} <= {expected}
+
+    assert seen == [
+        (["Jordan Ellis"], "1 client"),
+        (["Alex Morgan"], "1 client"),
+        (["Priya Shah"], "1 client"),
+        (["Chris Doyle"], "1 client"),
+        ([], "0 clients"),
+        (NAMES, "4 clients"),
+    ]
+
+
+async def test_bindings_have_descriptions_and_ids(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        ids = {b.id for b in CaseloadScreen.BINDINGS}  # type: ignore[union-attr]
+        assert {"quit", "filter_status"} <= ids
+        for screen in (CaseloadScreen, UnlockScreen):
+            for binding in screen.BINDINGS:
+                assert binding.description and binding.id  # type: ignore[union-attr]
+        footer = screen_text(app)
+        assert "Filter status" in footer
+        assert "Quit" in footer
+
+
+async def test_q_quits_and_closes_the_caseload(paths: CaseloadPaths, clock: FixedClock) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        caseload = app.caseload
+        assert caseload is not None
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.caseload is None
+    with pytest.raises(Exception, match="closed"):
+        caseload.clients()
+
+
+async def test_passphrase_given_at_start_unlocks_straight_to_the_list(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        assert [r[0] for r in table_rows(app)] == [c.case_ref for c in CLIENTS]
+
+
+async def test_wrong_passphrase_given_at_start_shows_the_unlock_screen(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock, "wrong")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.screen.query_one("#passphrase", Input).has_focus
+
+
+async def test_missing_caseload_is_explained(tmp_path: Path, clock: FixedClock) -> None:
+    app = make_app(CaseloadPaths(tmp_path / "nowhere"), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await until(pilot, lambda: "There is no caseload" in label_text(app.screen, "#message"))
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_no_screenshot_command_or_file(
+    paths: CaseloadPaths, clock: FixedClock, tmp_path: Path
+) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        commands = list(app.get_system_commands(app.screen))
+        assert commands, "the other system commands are still there"
+        for command in commands:
+            assert "screenshot" not in f"{command.title} {command.help}".lower()
+
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.5)
+        await pilot.pause()
+        results = app.screen.query_one(CommandList)
+        prompts = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        assert not any("screenshot" in p.lower() for p in prompts)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.action_screenshot()
+        app.deliver_screenshot()
+        app.save_screenshot()
+        await pilot.pause()
+    assert not list(tmp_path.rglob("*.svg"))
+
+
+async def test_crash_report_leaves_out_local_variables(
+    paths: CaseloadPaths, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app(paths, clock)
+
+    def bug() -> None:
+        secret_local = "-".join(["hidden", "from", "reports"])
+        raise RuntimeError(f"a bug ({len(secret_local)})")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(bug)
+            await pilot.pause()
+    printed = capsys.readouterr()
+    report = printed.out + printed.err
+    assert "a bug" in report
+    assert "hidden-from-reports" not in report
+
+
+# Snapshots: fixed clock, data, folder (~/caseload) and size; the cursor does not blink.
+
+
+def test_unlock_screen_snapshot(paths: CaseloadPaths, clock: FixedClock, snap_compare) -> None:
+    app = make_app(paths, clock)
+
+    async def still_cursor(pilot: Pilot) -> None:
+        app.screen.query_one("#passphrase", Input).cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=still_cursor)
+
+
+def test_caseload_screen_snapshot(paths: CaseloadPaths, clock: FixedClock, snap_compare) -> None:
+    app = make_app(paths, clock, PASSPHRASE)
+
+    async def wait_for_list(pilot: Pilot) -> None:
+        await until(pilot, loaded(app))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_list)
