@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from storage.driver import Connection
 
-GENESIS = "0" * 64
+GENESIS = bytes(32)
+CREATED = '["*"]'  # the fields of a new record: all of them
 HEAD_KEY = "audit_head"
 
 # The tables whose rows the trail covers, and how a problem names their records.
@@ -72,7 +73,6 @@ class AuditTrail:
         self.worker = worker
         self._columns = {t: _columns(conn, t) for t in AUDITED_TABLES}
         self._getters = {t: operator.itemgetter(*c) for t, c in self._columns.items()}
-        self._all_fields = {t: field_names(c) for t, c in self._columns.items()}
         self._head = self._load_head()
         self._saved_head = self._head
 
@@ -83,11 +83,8 @@ class AuditTrail:
         """The row's values in the table's column order, as stored and digested."""
         return self._getters[table](row)
 
-    def all_fields(self, table: str) -> str:
-        return self._all_fields[table]
-
-    def digest(self, table: str, values: tuple[object, ...]) -> str:
-        return hmac.digest(self._key, _canonical((table, *values)), "sha256").hex()
+    def digest(self, table: str, values: tuple[object, ...]) -> bytes:
+        return hmac.digest(self._key, _canonical((table, *values)), "sha256")
 
     def record(
         self,
@@ -102,9 +99,9 @@ class AuditTrail:
         for record_id, names, values in changes:
             seq += 1
             digest = self.digest(table, values) if values is not None else None
-            entry = (seq, at, self.worker, action, table, record_id, names, digest)
-            prev = self._chain(prev, entry)
-            entries.append((*entry, prev))
+            entry = (seq, at, self.worker, action, table, record_id, names)
+            prev = self._chain(prev, entry, digest)
+            entries.append((*entry, digest, prev))
         self._conn.executemany(
             "INSERT INTO audit (seq, at, worker, action, record_table, record_id, fields,"
             " row_digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,7 +117,8 @@ class AuditTrail:
         if self._head == self._saved_head:
             return
         seq, entry_hash = self._head
-        sealed = json.dumps({"seq": seq, "hash": entry_hash, "seal": self._seal(seq, entry_hash)})
+        seal = self._seal(seq, entry_hash)
+        sealed = json.dumps({"seq": seq, "hash": entry_hash.hex(), "seal": seal})
         self._conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -130,11 +128,12 @@ class AuditTrail:
     def rollback(self) -> None:
         self._head = self._saved_head
 
-    def _chain(self, prev: str, entry: tuple[object, ...]) -> str:
-        return hmac.digest(self._key, prev.encode() + _canonical(entry), "sha256").hex()
+    def _chain(self, prev: bytes, entry: tuple[object, ...], digest: bytes | None) -> bytes:
+        content = _canonical((*entry, digest.hex() if digest is not None else None))
+        return hmac.digest(self._key, prev + content, "sha256")
 
-    def _seal(self, seq: int, entry_hash: str) -> str:
-        return hmac.digest(self._key, f"head:{seq}:{entry_hash}".encode(), "sha256").hex()
+    def _seal(self, seq: int, entry_hash: bytes) -> str:
+        return hmac.digest(self._key, b"head:%d:" % seq + entry_hash, "sha256").hex()
 
     def _load_head(self) -> tuple[int, str]:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
@@ -142,7 +141,7 @@ class AuditTrail:
             return (0, GENESIS)
         try:
             head = json.loads(row[0])
-            return (int(head["seq"]), str(head["hash"]))
+            return (int(head["seq"]), bytes.fromhex(head["hash"]))
         except (ValueError, KeyError, TypeError):
             # `verify` reports it; new entries chain on from the trail's real end.
             last = self._conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
@@ -152,14 +151,15 @@ class AuditTrail:
     def verify(self) -> list[Problem]:
         """Check the chain, its sealed head, and every audited row against its digest."""
         problems: list[Problem] = []
-        latest: dict[str, dict[str, str | None]] = {t: {} for t in AUDITED_TABLES}
+        latest: dict[str, dict[str, bytes | None]] = {t: {} for t in AUDITED_TABLES}
         prev, expected_seq = GENESIS, 1
         for entry in self._conn.execute(
             "SELECT seq, at, worker, action, record_table, record_id, fields, row_digest, hash"
             " FROM audit ORDER BY seq"
         ):
-            *content, entry_hash = entry
-            if content[0] != expected_seq or self._chain(prev, tuple(content)) != entry_hash:
+            *content, digest, entry_hash = entry
+            intact = content[0] == expected_seq and (digest is None or isinstance(digest, bytes))
+            if not intact or not _same(entry_hash, self._chain(prev, tuple(content), digest)):
                 problems.append(
                     Problem(
                         f"The audit trail has been altered at entry {content[0]}: entries were "
@@ -167,7 +167,7 @@ class AuditTrail:
                     )
                 )
                 return problems
-            table, record_id, digest = content[4], content[5], content[7]
+            table, record_id = content[4], content[5]
             if table in latest:
                 latest[table][record_id] = digest
             prev, expected_seq = entry_hash, expected_seq + 1
@@ -176,16 +176,16 @@ class AuditTrail:
             problems.extend(self._verify_rows(table, latest[table]))
         return problems
 
-    def _verify_head(self, seq: int, entry_hash: str) -> list[Problem]:
+    def _verify_head(self, seq: int, entry_hash: bytes) -> list[Problem]:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
         if row is None and seq == 0:
             return []
         try:
             head = json.loads(row[0]) if row else {}
             sealed_ok = hmac.compare_digest(
-                str(head.get("seal", "")), self._seal(int(head["seq"]), str(head["hash"]))
+                str(head.get("seal", "")), self._seal(int(head["seq"]), bytes.fromhex(head["hash"]))
             )
-            if sealed_ok and head["seq"] == seq and head["hash"] == entry_hash:
+            if sealed_ok and head["seq"] == seq and head["hash"] == entry_hash.hex():
                 return []
         except (ValueError, KeyError, TypeError):
             pass
@@ -196,7 +196,7 @@ class AuditTrail:
             )
         ]
 
-    def _verify_rows(self, table: str, latest: dict[str, str | None]) -> Iterator[Problem]:
+    def _verify_rows(self, table: str, latest: dict[str, bytes | None]) -> Iterator[Problem]:
         noun = AUDITED_TABLES[table]
         seen: set[str] = set()
         columns = self._columns[table]
@@ -211,7 +211,7 @@ class AuditTrail:
                 yield Problem(
                     f"{self._name(table, noun, row)} was {how} outside Keyworker Assistant."
                 )
-            elif not hmac.compare_digest(expected, self.digest(table, values)):
+            elif not _same(expected, self.digest(table, values)):
                 yield Problem(
                     f"{self._name(table, noun, row)} was changed outside Keyworker Assistant."
                 )
@@ -227,6 +227,11 @@ class AuditTrail:
         ).fetchone()
         owner = f" of client {found[0]}" if found else ""
         return f"A {noun} ({row['id']}){owner}"
+
+
+def _same(stored: object, computed: bytes) -> bool:
+    """Stored (possibly tampered with, so of any type) against what it should be."""
+    return isinstance(stored, bytes) and hmac.compare_digest(stored, computed)
 
 
 def field_names(fields: Sequence[str]) -> str:

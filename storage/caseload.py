@@ -39,7 +39,7 @@ from keyworker.models import (
     StatusChange,
 )
 from storage import driver, rows
-from storage.audit import AuditTrail, Problem, audit_key, field_names
+from storage.audit import CREATED, AuditTrail, Problem, audit_key, field_names
 from storage.files import (
     CaseloadPaths,
     create_private_file,
@@ -211,12 +211,11 @@ class Caseload:
         )
         if index_new:
             self._conn.execute(index_new, (before,))
-        names = self._audit.all_fields(table)
         self._audit.record(
             self._now(),
             "create",
             table,
-            [(row["id"], names, saved) for row, saved in zip(batch, values, strict=True)],
+            [(row["id"], CREATED, saved) for row, saved in zip(batch, values, strict=True)],
         )
 
     def _update(self, table: str, row: rows.Row) -> list[str]:

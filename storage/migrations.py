@@ -136,8 +136,8 @@ MIGRATIONS: list[str] = [
         record_table TEXT NOT NULL,
         record_id TEXT NOT NULL,
         fields TEXT NOT NULL,
-        row_digest TEXT,
-        hash TEXT NOT NULL
+        row_digest BLOB,
+        hash BLOB NOT NULL
     );
     """,
 ]

@@ -95,3 +95,12 @@ def test_app_keeps_working_and_chaining_after_a_check(filled) -> None:
     with Caseload.open(caseload.paths, PASSPHRASE) as reopened:
         reopened.add_note(make_note(client, "Another visit"))
         assert reopened.check() == []
+
+
+def test_an_audit_hash_replaced_with_text_is_found(filled, capsys, env_passphrase) -> None:
+    caseload, _ = filled
+    with _raw_connection(caseload) as raw:
+        raw.execute("UPDATE audit SET hash = 'abc', row_digest = 'x' WHERE seq = 1")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert "audit trail has been altered at entry 1" in output
