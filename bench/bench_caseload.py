@@ -12,7 +12,6 @@ Targets (issue 2): search p95 <= 30 ms, record load <= 50 ms, >= 20,000 notes/s.
 from __future__ import annotations
 
 import argparse
-import itertools
 import random
 import shutil
 import statistics
@@ -25,12 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from keyworker import demo
+from keyworker.cli import fill_with_demo
 from storage import Caseload, CaseloadPaths
 from storage.keyfile import KeyFile
 
 PASSPHRASE = "benchmark passphrase"
 TODAY = date(2026, 11, 22)
-BATCH = 250
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -41,13 +40,13 @@ def percentile(values: list[float], pct: float) -> float:
 def build(paths: CaseloadPaths, clients: int, notes: int, seed: int) -> None:
     caseload = Caseload.create(paths, PASSPHRASE, "Bench Worker", "Bench Service")
     records = demo.generate(clients, seed, TODAY, "Bench Worker", notes_per_client=notes)
-    written, done = 0, 0
+
+    def progress(done: int) -> None:
+        print(f"\r  generating: {done}/{clients} clients", end="", file=sys.stderr)
+
     started = time.perf_counter()
     with caseload:
-        while batch := list(itertools.islice(records, BATCH)):
-            written += caseload.add_records(batch)
-            done += len(batch)
-            print(f"\r  generating: {done}/{clients} clients", end="", file=sys.stderr)
+        written = fill_with_demo(caseload, records, progress)
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
     print(

@@ -13,9 +13,10 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from keyworker import __version__
+from keyworker.bulk import fewer_gc_pauses
 from keyworker.clock import Clock, SystemClock
 from keyworker.dates import uk_date
 from keyworker.errors import InvalidInput, KeyworkerError
@@ -25,7 +26,7 @@ from keyworker.vocabulary import CLIENT_STATUSES
 
 PASSPHRASE_ENV = "KEYWORKER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "KEYWORKER_NEW_PASSPHRASE"
-DEMO_BATCH = 250
+DEMO_BATCH = 1000
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
@@ -245,6 +246,11 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
             "Demo Resettlement Service",
             clock=clock,
         )
+
+    def report_progress(done: int) -> None:
+        if args.clients > DEMO_BATCH:
+            print(f"  {done} of {args.clients} clients…", file=sys.stderr)
+
     with caseload:
         records = demo.generate(
             clients=args.clients,
@@ -260,7 +266,7 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
                 f"The demo with seed {args.seed} is already in this caseload. "
                 "Choose another --seed to add more people."
             )
-        notes = _write_in_batches(caseload, first, records, args.clients)
+        notes = fill_with_demo(caseload, itertools.chain([first], records), report_progress)
     print(
         f"Added {args.clients} fictional clients and {notes} case notes to the caseload "
         f"in {paths.home}."
@@ -268,14 +274,18 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
-def _write_in_batches(caseload, first: ClientRecord, rest, total: int) -> int:
+def fill_with_demo(
+    caseload, records: Iterable[ClientRecord], progress: Callable[[int], None] | None = None
+) -> int:
+    """Save demo records a batch (one transaction) at a time; returns the notes saved."""
+    records = iter(records)
     done = notes = 0
-    records = itertools.chain([first], rest)
-    while batch := list(itertools.islice(records, DEMO_BATCH)):
-        notes += caseload.add_records(batch)
-        done += len(batch)
-        if total > DEMO_BATCH:
-            print(f"  {done} of {total} clients…", file=sys.stderr)
+    with fewer_gc_pauses():
+        while batch := list(itertools.islice(records, DEMO_BATCH)):
+            notes += caseload.add_records(batch)
+            done += len(batch)
+            if progress:
+                progress(done)
     return notes
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from keyworker import __version__
+from keyworker.bulk import fewer_gc_pauses
 from keyworker.clock import Clock, SystemClock
 from keyworker.errors import (
     CaseloadExists,
@@ -331,7 +332,7 @@ class Caseload:
         """
         notes_written = done = 0
         records = iter(records)
-        with self._write():
+        with self._write(), fewer_gc_pauses():
             while chunk := list(itertools.islice(records, CHUNK)):
                 self._insert("clients", [rows.to_row(r.client) for r in chunk])
                 self._insert(
