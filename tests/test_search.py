@@ -78,3 +78,13 @@ def test_renamed_client_is_found_by_the_new_name(caseload: Caseload) -> None:
     caseload.update_client(client.model_copy(update={"legal_name": "Jo Brown"}))
     assert caseload.search("smith") == []
     assert [h.case_ref for h in caseload.search("brown")] == [client.case_ref]
+
+
+def test_snippets_mark_prefix_matches_whatever_the_accents_and_case() -> None:
+    from storage.search import snippet
+
+    text = "Met José at the Café Nero, then went on to the housing office on Mill Road"
+    assert snippet("Met José at the café", ["jose"]) == "Met [José] at the café"
+    cut = snippet(text, ["hous"], width=6)
+    assert cut == "…to the [housing] office on Mill…"
+    assert snippet(text, ["nothing"], width=3) == "Met José at…"
