@@ -708,10 +708,11 @@ def generate(
 class _Person:
     """What the generator knows about a person while it builds their record."""
 
-    __slots__ = ("dob", "first", "gender", "surname")
+    __slots__ = ("called", "dob", "first", "gender", "surname")
 
     def __init__(self, first: str, surname: str, gender: str, dob: date | None) -> None:
         self.first = first
+        self.called = first  # what they like to be called, and notes call them
         self.surname = surname
         self.gender = gender
         self.dob = dob
@@ -719,6 +720,11 @@ class _Person:
     @property
     def name(self) -> str:
         return f"{self.first} {self.surname}"
+
+    @property
+    def preferred_name(self) -> str:
+        """The name they go by, with their surname, when it differs from their legal one."""
+        return f"{self.called} {self.surname}" if self.called != self.first else ""
 
 
 class _Made:
@@ -855,6 +861,7 @@ class _CaseloadMaker:
         family, relative, children = self.family(cid, person, made.address)
         made.relative, made.children = relative, children
         needs = self.needs(gender, family_client=False)
+        person.called = self.called_name(person)
         slots = self.slots(person, family)
         texts = JUSTICE_TEXTS if children else JUSTICE_TEXTS_NO_CHILDREN
         client = Client(
@@ -862,7 +869,7 @@ class _CaseloadMaker:
             case_ref=self.case_ref(),
             kind="justice",
             legal_name=person.name,
-            preferred_name=self.preferred_name(person),
+            preferred_name=person.preferred_name,
             pronouns=PRONOUNS[gender][0] if self.chance(0.9) else "",
             date_of_birth=person.dob,
             phone=self.phone() if self.chance(0.85) else None,
@@ -921,6 +928,7 @@ class _CaseloadMaker:
                     "contact_arrangements": "Lives at home." if lives else "Sees them most weeks.",
                 }
             )
+        person.called = self.called_name(person)
         slots = self.slots(person, [])
         linked_as = _relation_word(RECIPROCAL[relationship], justice.gender)
         slots["family"] = (
@@ -933,7 +941,7 @@ class _CaseloadMaker:
             case_ref=self.case_ref(),
             kind="family",
             legal_name=person.name,
-            preferred_name=self.preferred_name(person),
+            preferred_name=person.preferred_name,
             pronouns=PRONOUNS[person.gender][0] if self.chance(0.9) else "",
             date_of_birth=person.dob,
             phone=self.phone() if self.chance(0.9) else None,
@@ -971,13 +979,13 @@ class _CaseloadMaker:
             oldest = newest
         return _working_day(oldest + int(self.rnd() * (newest - oldest + 1)))
 
-    def preferred_name(self, person: _Person) -> str:
+    def called_name(self, person: _Person) -> str:
         short = SHORT_NAMES.get(person.first)
         if short and self.chance(0.6):
             return self.pick(short)
         if self.chance(0.03):
             return self.pick(NEUTRAL_NAMES)
-        return ""
+        return person.first
 
     def home_address(self, route: str, release_o: int) -> str:
         if route == "prison" and release_o > self.today_o:
@@ -1257,7 +1265,7 @@ class _CaseloadMaker:
         else:
             family_text = f"{pos} family"
         return {
-            "name": person.first,
+            "name": person.called,
             "Sub": big,
             "sub": sub,
             "obj": obj,

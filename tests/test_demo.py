@@ -155,10 +155,20 @@ def test_notes_are_varied_and_searchable(caseload: list[ClientRecord]) -> None:
     assert all(note.author == "Demo Worker" for note in notes)
 
 
-def test_some_notes_use_the_preferred_name(caseload: list[ClientRecord]) -> None:
+def test_preferred_names_keep_the_surname_and_notes_use_them(
+    caseload: list[ClientRecord],
+) -> None:
     nicknamed = [r for r in caseload if r.client.preferred_name]
     assert nicknamed
-    assert any(r.client.preferred_name in note.text for r in nicknamed for note in r.notes)
+    for record in nicknamed:
+        called, surname = record.client.preferred_name.rsplit(" ", 1)
+        assert record.client.legal_name.endswith(f" {surname}")
+        assert called != record.client.legal_name.split()[0]
+    assert all(
+        any(r.client.preferred_name.split()[0] in note.text for note in r.notes)
+        for r in nicknamed
+        if len(r.notes) >= 10
+    )
 
 
 def test_average_notes_per_client_is_near_what_was_asked() -> None:
