@@ -261,7 +261,7 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
             taken_refs=caseload.case_refs(),
         )
         first = next(records)
-        if first.client.id in {c.id for c in caseload.clients()}:
+        if caseload.has_client(first.client.id):
             raise InvalidInput(
                 f"The demo with seed {args.seed} is already in this caseload. "
                 "Choose another --seed to add more people."

@@ -367,6 +367,11 @@ class Caseload:
             raise UnknownClient("That client is no longer on this caseload.")
         return rows.client_from_row(found[0])
 
+    def has_client(self, client_id: UUID) -> bool:
+        with _reading():
+            found = self._conn.execute("SELECT 1 FROM clients WHERE id = ?", (str(client_id),))
+            return found.fetchone() is not None
+
     def client_by_ref(self, case_ref: str) -> Client:
         try:
             ref = normalise_case_ref(case_ref)

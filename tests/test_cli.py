@@ -168,3 +168,17 @@ def test_notes_are_listed_newest_first_in_show(caseload, env_passphrase, capsys)
     caseload.close()
     _, out, _ = run(capsys, "client", "show", client.case_ref)
     assert out.index("newer visit") < out.index("older visit")
+
+
+def test_demo_fills_a_caseload_and_refuses_the_same_seed_twice(
+    caseload: Caseload, env_passphrase, capsys
+) -> None:
+    caseload.close()
+    code, out, _ = run(capsys, "demo", "--clients", "12", "--seed", "3", "--notes", "4")
+    assert code == 0 and "Added 12 fictional clients" in out
+    code, _, err = run(capsys, "demo", "--clients", "12", "--seed", "3")
+    assert code == 1 and "seed 3 is already in this caseload" in err
+    assert run(capsys, "demo", "--clients", "5", "--seed", "4", "--notes", "2")[0] == 0
+    code, out, _ = run(capsys, "clients", "--json")
+    assert len(json.loads(out)) == 17
+    assert run(capsys, "check")[0] == 0
