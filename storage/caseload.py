@@ -60,17 +60,17 @@ class Caseload:
         self,
         conn: driver.Connection,
         paths: CaseloadPaths,
-        audit: AuditTrail,
+        key: bytes,
         clock: Clock,
     ) -> None:
         self._conn = conn
         self.paths = paths
-        self._audit = audit
         self._clock = clock
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.caseload_id = UUID(meta["caseload_id"])
         self.worker: str = meta["worker"]
         self.service: str = meta["service"]
+        self._audit = AuditTrail(conn, audit_key(key), self.worker)
 
     # Opening and closing ------------------------------------------------------------
 
@@ -118,7 +118,7 @@ class Caseload:
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
             raise
-        return cls(conn, paths, AuditTrail(conn, audit_key(key), worker), clock)
+        return cls(conn, paths, key, clock)
 
     @classmethod
     def open(cls, paths: CaseloadPaths, passphrase: str, *, clock: Clock | None = None) -> Caseload:
@@ -145,14 +145,13 @@ class Caseload:
                 )
             driver.enable_wal(conn)
             migrate(conn)
-            worker = conn.execute("SELECT value FROM meta WHERE key = 'worker'").fetchone()[0]
+            return cls(conn, paths, key, clock or SystemClock())
         except driver.DatabaseError as exc:
             conn.close()
             raise _storage_error(exc) from None
         except BaseException:
             conn.close()
             raise
-        return cls(conn, paths, AuditTrail(conn, audit_key(key), worker), clock or SystemClock())
 
     @staticmethod
     def change_passphrase(
