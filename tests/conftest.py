@@ -10,11 +10,24 @@ from pathlib import Path
 import pytest
 
 from keyworker.clock import FixedClock
+from keyworker.demo import generate
 from keyworker.models import CaseNote, Client, RiskFlag
 from storage import Caseload, CaseloadPaths, KdfParams
 
 PASSPHRASE = "correct horse battery staple"
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
+
+
+DEMO_SEED = 2026
+DEMO_CLIENTS = 24
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its settings in its own folder, never the user's real ones."""
+    settings_file = tmp_path / "config" / "settings.json"
+    monkeypatch.setenv("KEYWORKER_CONFIG_FILE", str(settings_file))
+    return settings_file
 
 
 @pytest.fixture
@@ -38,6 +51,27 @@ def caseload(paths: CaseloadPaths, clock: FixedClock) -> Iterator[Caseload]:
         kdf=KdfParams.fast_for_tests(),
     ) as opened:
         yield opened
+
+
+@pytest.fixture
+def demo_paths(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> CaseloadPaths:
+    """A closed demo caseload, the same every run: for pilot and snapshot tests.
+
+    HOME is the temporary folder, so the caseload shows as ~/demo on screen.
+    """
+    monkeypatch.setenv("HOME", str(tmp_path))
+    paths = CaseloadPaths(tmp_path / "demo")
+    with Caseload.create(
+        paths,
+        PASSPHRASE,
+        "Sam Keyworker",
+        "Northgate Resettlement",
+        clock=clock,
+        kdf=KdfParams.fast_for_tests(),
+    ) as opened:
+        records = generate(DEMO_CLIENTS, DEMO_SEED, NOW.date(), "Sam Keyworker", 12)
+        opened.add_records(records)
+    return paths
 
 
 @pytest.fixture
