@@ -1,0 +1,49 @@
+"""The keyworker's own preferences for the app.
+
+Nothing here is personal data, so it can live in a plain JSON file beside the app's
+other configuration (see storage/config.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from keyworker.vocabulary import CONTACT_TYPES, coded
+
+ContactType = coded(CONTACT_TYPES)
+
+
+class Settings(BaseModel):
+    """Preferences, each checked so a hand-edited file cannot put the app in a bad state.
+
+    Frozen: change one with `settings.model_copy(update={...})` and then check the copy
+    with `Settings.model_validate(copy.model_dump())` if the new values came from a person
+    (model_copy itself does not validate).
+    """
+
+    model_config = ConfigDict(
+        strict=True,
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+    )
+
+    idle_lock_minutes: Annotated[int, Field(ge=1, le=120)] = 5
+    """Minutes without a key press or click before the caseload locks itself."""
+
+    no_contact_days: Annotated[int, Field(ge=1, le=365)] = 14
+    """Days without a recorded contact before a client is listed as needing attention."""
+
+    key_date_days: Annotated[int, Field(ge=1, le=365)] = 28
+    """How many days ahead a key date (release, court, review) shows as coming up."""
+
+    theme: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")] = (
+        "textual-dark"
+    )
+    """The colour theme's name; the screens check it is one they offer."""
+
+    last_contact_type: ContactType = "face_to_face"
+    """The contact type last chosen on the note form, offered first next time."""
