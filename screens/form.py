@@ -624,6 +624,11 @@ class FormScreen(ModalScreen[ResultT | None], Generic[ResultT]):
         if first is not None:
             self.widget_for(first).focus()
 
+    def problem_for(self, name: str) -> str:
+        """The message shown beside the named field, or "" when it has none."""
+        item = next(item for item in self._fields if item.name == name)
+        return str(self.query_one(f"#{item.widget_id}-error", Label).content)
+
     @property
     def form_message(self) -> str:
         return str(self.query_one("#form-message", Label).content)
