@@ -40,3 +40,10 @@ class UnknownClient(KeyworkerError):
 
 class InvalidInput(KeyworkerError):
     pass
+
+
+class CaseloadLocked(KeyworkerError):
+    """The caseload was locked (by the worker or after idle time); unlock it to go on."""
+
+    def __init__(self) -> None:
+        super().__init__("The caseload is locked. Unlock it to carry on.")

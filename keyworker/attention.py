@@ -1,0 +1,131 @@
+"""What needs the keyworker's attention: overdue flag reviews, key dates, no contact.
+
+Storage finds the candidates with a few indexed queries; this module words them and puts
+them in order, so the rules read (and test) without a database.
+
+The rules, on open cases (referred, active or paused; never closed or transferred):
+- flag_review: an active flag whose review date has passed. Flags are what must never be
+  missed, so these come first, the longest overdue first.
+- key_date: a release date or the end of an order from today to `key_date_days` ahead.
+  Next, soonest first.
+- no_contact: a referred or active case (a paused one is left out: nobody expects
+  contact) whose last case note was `no_contact_days` or more days ago; with no note at
+  all, counted from the referral date, or from the day the case was added when there is
+  none, so a new referral nobody has met shows up too. Last, the longest without first.
+One item per client per reason per date: flags reviewed on the same day, or a release on
+the day an order ends, make one item naming them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Literal
+from uuid import UUID
+
+from keyworker.dates import long_date
+from keyworker.models import Record
+from keyworker.vocabulary import RISK_KINDS
+
+Reason = Literal["no_contact", "flag_review", "key_date"]
+Who = tuple[UUID, str, str]  # client id, case reference, name to show
+
+# Most urgent reason first; within a reason, the earliest `due` first.
+REASON_ORDER: dict[str, int] = {"flag_review": 0, "key_date": 1, "no_contact": 2}
+KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}
+
+
+class AttentionItem(Record):
+    """One thing to act on for one client, worded for the dashboard."""
+
+    client_id: UUID
+    case_ref: str
+    display_name: str
+    reason: Reason
+    detail: str
+    due: date | None
+    """flag_review: the review date missed; key_date: the date itself; no_contact: the
+    day contact fell due (the last contact, or the referral, plus `no_contact_days`)."""
+
+
+def flag_review(who: Who, kinds: Iterable[str], review_date: date) -> AttentionItem:
+    """Active flags (one or more kinds) whose review, due on `review_date`, was missed."""
+    labels = [RISK_KINDS.label(k) for k in kinds]
+    noun = "flag" if len(labels) == 1 else "flags"
+    return _item(
+        who,
+        "flag_review",
+        f"{_and(labels)} {noun}: review overdue since {long_date(review_date)}",
+        review_date,
+    )
+
+
+def key_date(who: Who, events: Iterable[str], on: date, today: date) -> AttentionItem:
+    """`events` ("release", "order_end") falling on the same day, `on`."""
+    names = list(events)
+    if names == ["release"]:
+        what, verb = "Release", ""
+    elif names == ["order_end"]:
+        what, verb = "Order", " ends"
+    else:
+        what, verb = _and([KEY_DATE_EVENTS[e] for e in names]), ""
+    days = (on - today).days
+    if days == 0:
+        when = f"today ({long_date(on)})"
+    elif days == 1:
+        when = f"tomorrow ({long_date(on)})"
+    else:
+        when = f"on {long_date(on)}, in {days} days"
+    return _item(who, "key_date", f"{what}{verb} {when}", on)
+
+
+def no_contact(
+    who: Who, last_contact: date | None, referred: date, days: int, today: date
+) -> AttentionItem:
+    """No case note for `days` or more: since `last_contact`, or ever since `referred`."""
+    if last_contact is None:
+        ago = (today - referred).days
+        detail = f"No contact yet, referred {_days(ago)} ago ({long_date(referred)})"
+        due = referred + timedelta(days=days)
+    else:
+        ago = (today - last_contact).days
+        detail = f"No contact for {_days(ago)} (last on {long_date(last_contact)})"
+        due = last_contact + timedelta(days=days)
+    return _item(who, "no_contact", detail, due)
+
+
+def most_urgent_first(items: Iterable[AttentionItem]) -> list[AttentionItem]:
+    """Overdue flag reviews, then key dates soonest first, then the longest without contact."""
+    return sorted(
+        items,
+        key=lambda i: (REASON_ORDER[i.reason], i.due or date.max, i.case_ref, i.detail),
+    )
+
+
+def _item(who: Who, reason: Reason, detail: str, due: date | None) -> AttentionItem:
+    client_id, case_ref, display_name = who
+    return AttentionItem(
+        client_id=client_id,
+        case_ref=case_ref,
+        display_name=display_name,
+        reason=reason,
+        detail=detail,
+        due=due,
+    )
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _and(labels: list[str]) -> str:
+    """ "Domestic abuse and self-harm or suicide": later labels lose their capital."""
+    words = [labels[0], *(_lower_first(label) for label in labels[1:])]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _lower_first(label: str) -> str:
+    # Leave acronyms such as "GP" alone.
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
