@@ -205,13 +205,18 @@ def _open(args: argparse.Namespace, clock: Clock):
 
 
 def run_app(args: argparse.Namespace, clock: Clock) -> int:
+    """The app: the setup screen when there is no caseload yet, else the unlock screen.
+
+    The app loads the saved settings itself, so it can show a problem with them.
+    """
     from storage.caseload import require_existing
 
     paths = _paths(args)
-    require_existing(paths)
     given = None
-    if getattr(args, "passphrase_file", None) or os.environ.get(PASSPHRASE_ENV):
-        given = passphrase(args)
+    if paths.exists():
+        require_existing(paths)
+        if getattr(args, "passphrase_file", None) or os.environ.get(PASSPHRASE_ENV):
+            given = passphrase(args)
     from screens.app import make_app
 
     make_app(paths, clock, passphrase=given).run()

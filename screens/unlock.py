@@ -1,7 +1,12 @@
-"""The first screen: the passphrase, and nothing of the caseload until it is right."""
+"""The first screen: the passphrase, and nothing of the caseload until it is right.
+
+`PassphraseEntry`, the masked field with its message line and the wait after repeated
+wrong passphrases, is shared with the lock screen.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -12,15 +17,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from keyworker.clock import Clock
-from keyworker.errors import KeyworkerError
+from keyworker.errors import KeyworkerError, WrongPassphrase
+from keyworker.passphrase import unlock_delay
 from storage import Caseload, CaseloadPaths
 
 UNLOCKING = "Unlocking…"
 EMPTY_PASSPHRASE = "Type the caseload's passphrase, then press Enter."
+PRESS_ENTER = "Press Enter to unlock."
+TRY_AGAIN = "You can try again now."
 
 
 def folder_for_display(folder: Path) -> str:
@@ -29,6 +38,122 @@ def folder_for_display(folder: Path) -> str:
         return str(Path("~") / folder.relative_to(Path.home()))
     except (ValueError, RuntimeError):
         return str(folder)
+
+
+def wait_message(seconds: int) -> str:
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Too many wrong passphrases. You can try again in {seconds} {unit}."
+
+
+class PassphraseEntry(Vertical):
+    """A masked passphrase field and its message line.
+
+    It posts `Submitted` for the screen to act on, and after several wrong passphrases
+    in a row (`unlock_delay`) it refuses input for a while, counting down.
+    """
+
+    DEFAULT_CSS = """
+    PassphraseEntry {
+        height: auto;
+
+        #passphrase {
+            margin-bottom: 1;
+        }
+        #message {
+            width: 100%;
+        }
+        #message.-problem {
+            color: $text-error;
+            text-style: bold;
+        }
+    }
+    """
+
+    second: ClassVar[float] = 1.0
+    """How long a second of the countdown lasts; tests make it short."""
+
+    @dataclass
+    class Submitted(Message):
+        """A passphrase to try; the field is disabled until `refused` is called."""
+
+        entry: PassphraseEntry
+        passphrase: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.failures = 0
+        """Wrong passphrases in a row."""
+        self._wait_left = 0
+        self._countdown: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Passphrase")
+        yield Input(password=True, id="passphrase")
+        yield Label(PRESS_ENTER, id="message", markup=False)
+
+    @property
+    def waiting(self) -> bool:
+        return self._wait_left > 0
+
+    def focus_field(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+
+    @on(Input.Submitted, "#passphrase")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        passphrase = event.value
+        event.input.clear()
+        if self.waiting:
+            return
+        if not passphrase:
+            self._show(EMPTY_PASSPHRASE, problem=True)
+            return
+        self.busy()
+        self.post_message(self.Submitted(self, passphrase))
+
+    def busy(self) -> None:
+        """Say the passphrase is being tried; the field takes nothing meanwhile."""
+        self.query_one("#passphrase", Input).disabled = True
+        self._show(UNLOCKING, problem=False)
+
+    def refused(self, reason: str, *, wrong_passphrase: bool) -> None:
+        """Show why, and make the worker wait if the passphrase was wrong too often."""
+        if wrong_passphrase:
+            self.failures += 1
+        delay = unlock_delay(self.failures) if wrong_passphrase else 0
+        if delay > 0:
+            self._start_wait(math.ceil(delay))
+        else:
+            self._show(reason, problem=True)
+            self._enable()
+
+    def _start_wait(self, seconds: int) -> None:
+        self._wait_left = seconds
+        self.query_one("#passphrase", Input).disabled = True
+        self._show(wait_message(seconds), problem=True)
+        self._countdown = self.set_interval(self.second, self._tick)
+
+    def _tick(self) -> None:
+        self._wait_left -= 1
+        if self._wait_left > 0:
+            self._show(wait_message(self._wait_left), problem=True)
+            return
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
+        self._show(TRY_AGAIN, problem=False)
+        self._enable()
+
+    def _enable(self) -> None:
+        field = self.query_one("#passphrase", Input)
+        field.disabled = False
+        field.clear()
+        field.focus()
+
+    def _show(self, text: str, *, problem: bool) -> None:
+        label = self.query_one("#message", Label)
+        label.update(text)
+        label.set_class(problem, "-problem")
 
 
 class UnlockScreen(Screen[None]):
@@ -44,6 +169,7 @@ class UnlockScreen(Screen[None]):
 
         #unlock-box {
             width: 64;
+            max-width: 100%;
             height: auto;
             padding: 1 2;
             border: round $primary;
@@ -56,15 +182,6 @@ class UnlockScreen(Screen[None]):
         #folder {
             color: $text-muted;
             margin-bottom: 1;
-        }
-        #passphrase {
-            margin-bottom: 1;
-        }
-        #message {
-            width: 100%;
-        }
-        #message.-problem {
-            text-style: bold;
         }
     }
     """
@@ -82,6 +199,7 @@ class UnlockScreen(Screen[None]):
     @dataclass
     class _Refused(Message):
         reason: str
+        wrong_passphrase: bool
 
     def __init__(self, paths: CaseloadPaths, clock: Clock, passphrase: str | None = None) -> None:
         super().__init__()
@@ -96,40 +214,28 @@ class UnlockScreen(Screen[None]):
             yield Static(
                 f"Caseload folder: {folder_for_display(self.paths.home)}", id="folder", markup=False
             )
-            yield Label("Passphrase")
-            yield Input(password=True, id="passphrase")
-            yield Label("Press Enter to unlock.", id="message", markup=False)
+            yield PassphraseEntry(id="entry")
         yield Footer()
 
     def on_mount(self) -> None:
         passphrase, self._first_passphrase = self._first_passphrase, None
+        entry = self.query_one(PassphraseEntry)
         if passphrase:
-            self._start_unlocking(passphrase)
+            entry.busy()
+            self._unlock(passphrase)
         else:
-            self.query_one("#passphrase", Input).focus()
+            entry.focus_field()
 
-    @on(Input.Submitted, "#passphrase")
-    def _submitted(self, event: Input.Submitted) -> None:
-        passphrase = event.value
-        event.input.clear()
-        if not passphrase:
-            self._show_problem(EMPTY_PASSPHRASE)
-            return
-        self._start_unlocking(passphrase)
-
-    def _start_unlocking(self, passphrase: str) -> None:
-        self.query_one("#passphrase", Input).disabled = True
-        message = self.query_one("#message", Label)
-        message.remove_class("-problem")
-        message.update(UNLOCKING)
-        self._unlock(passphrase)
+    @on(PassphraseEntry.Submitted)
+    def _submitted(self, message: PassphraseEntry.Submitted) -> None:
+        self._unlock(message.passphrase)
 
     @work(thread=True, exclusive=True, group="unlock")
     def _unlock(self, passphrase: str) -> None:
         try:
             caseload = Caseload.open(self.paths, passphrase, clock=self.clock)
         except KeyworkerError as exc:
-            self.post_message(self._Refused(str(exc)))
+            self.post_message(self._Refused(str(exc), isinstance(exc, WrongPassphrase)))
             return
         if get_current_worker().is_cancelled:
             caseload.close()
@@ -138,13 +244,6 @@ class UnlockScreen(Screen[None]):
 
     @on(_Refused)
     def _refused(self, message: _Refused) -> None:
-        self._show_problem(message.reason)
-
-    def _show_problem(self, text: str) -> None:
-        label = self.query_one("#message", Label)
-        label.update(text)
-        label.add_class("-problem")
-        passphrase = self.query_one("#passphrase", Input)
-        passphrase.disabled = False
-        passphrase.clear()
-        passphrase.focus()
+        self.query_one(PassphraseEntry).refused(
+            message.reason, wrong_passphrase=message.wrong_passphrase
+        )

@@ -13,13 +13,16 @@ from uuid import UUID
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from keyworker.clock import FixedClock
 from keyworker.models import CaseNote, Client, RiskFlag
+from keyworker.settings import Settings
 from screens.app import TITLE, KeyworkerApp, make_app
-from screens.caseload import CaseloadScreen
-from screens.unlock import UnlockScreen
+from screens.dashboard import DashboardScreen
+from screens.lock import LockScreen
+from screens.setup import SetupScreen
+from screens.unlock import PassphraseEntry, UnlockScreen
 from storage import Caseload, CaseloadPaths, KdfParams
 
 PASSPHRASE = "correct horse battery"
@@ -134,9 +137,11 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10
 
 
 def loaded(app: KeyworkerApp) -> Callable[[], bool]:
+    """The dashboard has painted the caseload."""
+
     def check() -> bool:
         screen = app.screen
-        return isinstance(screen, CaseloadScreen) and "client" in label_text(screen, "#count")
+        return isinstance(screen, DashboardScreen) and screen.ready
 
     return check
 
@@ -147,11 +152,6 @@ async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
 
 def label_text(screen: object, selector: str) -> str:
     return str(screen.query_one(selector, Label).render())  # type: ignore[attr-defined]
-
-
-def table_rows(app: KeyworkerApp) -> list[list[str]]:
-    table = app.screen.query_one("#clients", DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def screen_text(app: KeyworkerApp) -> str:
@@ -169,33 +169,10 @@ async def test_unlocking_shows_the_caseload(paths: CaseloadPaths, clock: FixedCl
 
         assert app.title == TITLE
         assert app.sub_title == "Bridges Resettlement"
-        assert "Sam Okafor" in str(app.screen.query_one("#heading").render())
-        assert label_text(app.screen, "#count") == "4 clients"
-        assert label_text(app.screen, "#filter") == "Showing: All statuses"
-        table = app.screen.query_one("#clients", DataTable)
-        assert [str(c.label) for c in table.columns.values()] == [
-            "Case ref",
-            "Name",
-            "Flags",
-            "Status",
-            "Last contact",
-            "Next key date",
-        ]
-        assert table.cursor_type == "row"
-        assert table.zebra_stripes
-        assert table_rows(app) == [
-            [
-                "KW-2A3B4",
-                "Alex Morgan",
-                "LONE WORKING, DA",
-                "Active",
-                "11/03/2026 (5 days)",
-                "02/04/2026",
-            ],
-            ["KW-5C6D7", "Jordan Ellis", "", "Referred", "none yet", ""],
-            ["KW-8E9F2", "Priya Shah", "SELF-HARM", "Paused", "01/02/2026 (43 days)", "30/09/2026"],
-            ["KW-HJK3M", "Chris Doyle", "", "Closed", "none yet", ""],
-        ]
+        assert app.caseload is not None and app.caseload.worker == "Sam Okafor"
+        shown = screen_text(app)
+        assert "Sam Okafor" in shown
+        assert all(name in shown for name in NAMES[:3])
 
 
 async def test_wrong_passphrase_is_refused_plainly(paths: CaseloadPaths, clock: FixedClock) -> None:
@@ -212,7 +189,7 @@ async def test_wrong_passphrase_is_refused_plainly(paths: CaseloadPaths, clock: 
 
         await unlock(pilot)
         await until(pilot, loaded(app))
-        assert len(table_rows(app)) == len(CLIENTS)
+        assert app.screen.row_count == len(CLIENTS)  # type: ignore[attr-defined]
 
 
 async def test_unlocking_runs_in_the_background(
@@ -287,49 +264,20 @@ async def test_nothing_of_the_caseload_shows_before_unlock(
     assert "Sam Okafor" in after
 
 
-async def test_status_filter_cycles_and_shows_only_matching_clients(
-    paths: CaseloadPaths, clock: FixedClock
-) -> None:
-    app = make_app(paths, clock, PASSPHRASE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, loaded(app))
-        seen = []
-        for expected in ("Referred", "Active", "Paused", "Closed", "Transferred", "All statuses"):
-            await pilot.press("f")
-            await until(
-                pilot,
-                lambda expected=expected: (
-                    label_text(app.screen, "#filter").endswith(expected)
-                    and "client" in label_text(app.screen, "#count")
-                ),
-            )
-            rows = table_rows(app)
-            seen.append(([r[1] for r in rows], label_text(app.screen, "#count")))
-            if expected != "All statuses":
-                assert {r[3] for r in rows} <= {expected}
-
-    assert seen == [
-        (["Jordan Ellis"], "1 client"),
-        (["Alex Morgan"], "1 client"),
-        (["Priya Shah"], "1 client"),
-        (["Chris Doyle"], "1 client"),
-        ([], "0 clients"),
-        (NAMES, "4 clients"),
-    ]
-
-
 async def test_bindings_have_descriptions_and_ids(paths: CaseloadPaths, clock: FixedClock) -> None:
-    app = make_app(paths, clock, PASSPHRASE)
+    for owner in (KeyworkerApp, UnlockScreen, SetupScreen, LockScreen):
+        for binding in vars(owner).get("BINDINGS", []):
+            assert binding.description and binding.id, (owner, binding)  # type: ignore[union-attr]
+    app = make_app(paths, clock)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).strip().splitlines()[-1]
+        assert "Quit" in footer and "Help" in footer
+        assert "Lock" not in footer, "nothing to lock yet"
+        await unlock(pilot)
         await until(pilot, loaded(app))
-        ids = {b.id for b in CaseloadScreen.BINDINGS}  # type: ignore[union-attr]
-        assert {"quit", "filter_status"} <= ids
-        for screen in (CaseloadScreen, UnlockScreen):
-            for binding in screen.BINDINGS:
-                assert binding.description and binding.id  # type: ignore[union-attr]
-        footer = screen_text(app)
-        assert "Filter status" in footer
-        assert "Quit" in footer
+        active = {b.binding.id for b in app.screen.active_bindings.values()}
+        assert {"lock", "help"} <= active
 
 
 async def test_q_quits_and_closes_the_caseload(paths: CaseloadPaths, clock: FixedClock) -> None:
@@ -351,7 +299,7 @@ async def test_passphrase_given_at_start_unlocks_straight_to_the_list(
     app = make_app(paths, clock, PASSPHRASE)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, loaded(app))
-        assert [r[0] for r in table_rows(app)] == [c.case_ref for c in CLIENTS]
+        assert app.screen.row_count == len(CLIENTS)  # type: ignore[attr-defined]
 
 
 async def test_wrong_passphrase_given_at_start_shows_the_unlock_screen(
@@ -364,12 +312,14 @@ async def test_wrong_passphrase_given_at_start_shows_the_unlock_screen(
         assert app.screen.query_one("#passphrase", Input).has_focus
 
 
-async def test_missing_caseload_is_explained(tmp_path: Path, clock: FixedClock) -> None:
+async def test_a_folder_with_no_caseload_opens_setup_not_unlock(
+    tmp_path: Path, clock: FixedClock
+) -> None:
     app = make_app(CaseloadPaths(tmp_path / "nowhere"), clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await until(pilot, lambda: "There is no caseload" in label_text(app.screen, "#message"))
-        assert isinstance(app.screen, UnlockScreen)
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert not app.screen.query(PassphraseEntry)
 
 
 async def test_no_screenshot_command_or_file(
@@ -420,6 +370,162 @@ async def test_crash_report_leaves_out_local_variables(
     assert "hidden-from-reports" not in report
 
 
+async def test_five_wrong_passphrases_in_a_row_make_the_worker_wait(
+    paths: CaseloadPaths, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PassphraseEntry, "second", 0.5)
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        passphrase = app.screen.query_one("#passphrase", Input)
+        entry = app.screen.query_one(PassphraseEntry)
+        for attempt in range(1, 5):
+            await unlock(pilot, f"wrong {attempt}")
+            await until(pilot, lambda attempt=attempt: entry.failures == attempt)
+            assert "not right" in label_text(app.screen, "#message")
+            assert not passphrase.disabled, f"no wait after {attempt} wrong passphrases"
+
+        await unlock(pilot, "wrong 5")
+        await until(pilot, lambda: "Too many" in label_text(app.screen, "#message"))
+        assert label_text(app.screen, "#message") == (
+            "Too many wrong passphrases. You can try again in 2 seconds."
+        )
+        assert passphrase.disabled
+        await pilot.press("x", "enter")
+        assert passphrase.value == ""
+        assert passphrase.disabled
+        assert entry.failures == 5
+
+        await until(pilot, lambda: not passphrase.disabled, timeout=5)
+        assert label_text(app.screen, "#message") == "You can try again now."
+        assert passphrase.has_focus
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+
+
+async def test_question_mark_types_in_a_field_and_opens_help_elsewhere(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    from screens.help import HelpScreen
+
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("?", "?")
+        await pilot.pause()
+        assert app.screen.query_one("#passphrase", Input).value == "??"
+        assert isinstance(app.screen, UnlockScreen)
+
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Unlock" in screen_text(app)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+
+        app.screen.query_one("#passphrase", Input).value = ""
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        await pilot.press("?")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Lock" in screen_text(app)
+
+
+async def test_the_palette_offers_the_apps_own_commands(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Help", "Settings", "Quit"} <= before
+        assert "Lock" not in before, "nothing to lock before unlocking"
+        assert "Theme" not in before, "themes are chosen, and saved, in settings"
+
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        after = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Lock", "Help", "Settings", "Quit"} <= after
+
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Lock")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.caseload is not None and app.caseload.is_locked)
+        assert "Alex Morgan" not in screen_text(app)
+
+
+async def test_settings_from_the_palette_are_saved_and_used(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    from screens.settings import SettingsScreen
+    from screens.themes import HIGH_CONTRAST
+    from storage.config import load_settings
+
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, loaded(app))
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Settings")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        app.screen.query_one("#field-idle-lock-minutes", Input).value = "2"
+        app.screen.query_one("#field-theme").value = HIGH_CONTRAST  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, loaded(app))
+
+        assert app.settings.idle_lock_minutes == 2
+        assert app.theme == HIGH_CONTRAST
+    saved, problem = load_settings()
+    assert problem is None
+    assert (saved.idle_lock_minutes, saved.theme) == (2, HIGH_CONTRAST)
+
+
+async def test_saved_settings_apply_at_start_and_a_damaged_file_is_explained(
+    paths: CaseloadPaths, clock: FixedClock, private_settings: Path
+) -> None:
+    from screens.themes import HIGH_CONTRAST
+
+    private_settings.parent.mkdir(parents=True)
+    private_settings.write_text(f'{{"theme": "{HIGH_CONTRAST}", "idle_lock_minutes": 7}}')
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == HIGH_CONTRAST
+        assert app.settings.idle_lock_minutes == 7
+        assert not app._notifications
+
+    private_settings.write_text("{ not json")
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert [n.message for n in app._notifications] == [
+            "Your settings file could not be read, so the usual settings are in use. "
+            "It has been left as it was."
+        ]
+    assert private_settings.read_text() == "{ not json"
+
+
+async def test_settings_that_cannot_be_saved_still_apply_and_say_so(
+    paths: CaseloadPaths,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from screens.themes import HIGH_CONTRAST
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("KEYWORKER_CONFIG_FILE", str(tmp_path / "a-file" / "settings.json"))
+    app = make_app(paths, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.save_settings(Settings(theme=HIGH_CONTRAST, idle_lock_minutes=3))
+        await pilot.pause()
+        assert app.theme == HIGH_CONTRAST
+        assert app.settings.idle_lock_minutes == 3
+        [note] = [n for n in app._notifications if n.severity == "error"]
+        assert note.message.startswith("Your settings could not be saved")
+
+
 # Snapshots: fixed clock, data, folder (~/caseload) and size; the cursor does not blink.
 
 
@@ -433,10 +539,13 @@ def test_unlock_screen_snapshot(paths: CaseloadPaths, clock: FixedClock, snap_co
     assert snap_compare(app, terminal_size=(80, 24), run_before=still_cursor)
 
 
-def test_caseload_screen_snapshot(paths: CaseloadPaths, clock: FixedClock, snap_compare) -> None:
-    app = make_app(paths, clock, PASSPHRASE)
+def test_unlock_screen_snapshot_large(
+    paths: CaseloadPaths, clock: FixedClock, snap_compare
+) -> None:
+    app = make_app(paths, clock)
 
-    async def wait_for_list(pilot: Pilot) -> None:
-        await until(pilot, loaded(app))
+    async def still_cursor(pilot: Pilot) -> None:
+        app.screen.query_one("#passphrase", Input).cursor_blink = False
+        await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=wait_for_list)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=still_cursor)
