@@ -16,11 +16,14 @@ from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -33,6 +36,8 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 from keyworker.errors import InvalidInput
 from keyworker.vocabulary import Vocabulary
@@ -46,6 +51,32 @@ CHOOSE_ONE = "Choose one."
 DISCARD_QUESTION = "Discard your changes?"
 _TYPE_ERRORS = ("missing", "string_type", "date_type", "int_type")
 _TOO_SHORT = ("string_too_short", "too_short")
+
+
+class TickBox(Checkbox):
+    """A checkbox whose box is blank until ticked, so its state never rests on colour."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
+class TickList(SelectionList[str]):
+    """A selection list whose boxes are blank until ticked, like `TickBox`."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if option.value in self.selected:
+            return strip
+        segments[1] = Segment(" ", segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,7 +231,7 @@ class ManyChoiceField(FormField):
     required_message: ClassVar[str] = "Tick at least one."
 
     def make_widget(self) -> Widget:
-        return SelectionList[str](
+        return TickList(
             *[(term.label, term.code, term.code in self.value) for term in self.vocabulary],
             id=self.widget_id,
             classes="many-choice",
@@ -223,7 +254,7 @@ class TickField(FormField):
     value: bool = False
 
     def make_widget(self) -> Widget:
-        return Checkbox("Yes", self.value, id=self.widget_id, compact=True)
+        return TickBox("Yes", self.value, id=self.widget_id, compact=True)
 
     def raw(self, widget: Widget) -> object:
         return self.read(widget)
@@ -395,12 +426,7 @@ class FormScreen(ModalScreen[ResultT | None], Generic[ResultT]):
         .form-row:odd > .form-control > * {
             background-tint: $foreground 4%;
         }
-        /* Ticked shows an X, unticked shows nothing: not colour alone. */
-        .form-control Checkbox > .toggle--button,
-        .form-control SelectionList > .selection-list--button,
-        .form-control SelectionList > .selection-list--button-highlighted {
-            color: $panel;
-        }
+        /* Ticked shows an X, unticked a blank box (TickBox, TickList): not colour alone. */
         .form-control Checkbox.-on > .toggle--button {
             color: $text-success;
             text-style: bold;
