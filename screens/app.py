@@ -13,9 +13,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-import rich
-from rich.segment import Segments
-from rich.traceback import Traceback
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
@@ -26,7 +23,6 @@ from textual.worker import get_current_worker
 from keyworker.clock import Clock, SystemClock
 from keyworker.errors import KeyworkerError
 from keyworker.settings import Settings
-from screens.dashboard import DashboardScreen
 from screens.lock import LockScreen
 from screens.setup import SetupScreen
 from screens.themes import register_themes
@@ -78,6 +74,14 @@ class KeyworkerApp(App[None]):
             priority=True,
             tooltip="List every key that works here.",
         ),
+        Binding(
+            "f2",
+            "settings",
+            "Settings",
+            id="settings",
+            show=False,
+            tooltip="Idle lock minutes, attention thresholds and theme.",
+        ),
     ]
 
     def __init__(
@@ -114,6 +118,7 @@ class KeyworkerApp(App[None]):
         else:
             self.push_screen(SetupScreen(self.paths, self.clock, self._kdf))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.call_after_refresh(_import_dashboard)
 
     @on(UnlockScreen.Unlocked)
     @on(SetupScreen.Created)
@@ -121,6 +126,8 @@ class KeyworkerApp(App[None]):
         self.caseload = message.caseload
         self.sub_title = message.caseload.service
         self._last_activity = self._monotonic()
+        from screens.dashboard import DashboardScreen
+
         self.switch_screen(DashboardScreen(message.caseload, self.clock, self.settings))
 
     def on_unmount(self) -> None:
@@ -241,7 +248,7 @@ class KeyworkerApp(App[None]):
             )
         yield SystemCommand("Help", "List every key that works here (F1 or ?)", self.action_help)
         yield SystemCommand(
-            "Settings", "Idle lock minutes, attention thresholds and theme", self.action_settings
+            "Settings", "Idle lock minutes, attention thresholds and theme (F2)", self.action_settings
         )
 
     # No screenshots: an SVG of the screen is client data in a plain file. -----------
@@ -274,10 +281,23 @@ class KeyworkerApp(App[None]):
         Overrides a private Textual hook (pinned to Textual 8 in pyproject.toml):
         the default report shows locals, which here are passphrases and client names.
         """
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
         self.bell()
         report = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
         self._close_messages_no_wait()
+
+
+def _import_dashboard() -> None:
+    """Import the dashboard while the unlock screen waits for the key to be derived.
+
+    Key derivation runs in a thread and lets go of the interpreter, so the import
+    (a tenth of a second) is done by the time the caseload opens, rather than after.
+    """
+    import screens.dashboard  # noqa: F401
 
 
 def make_app(
