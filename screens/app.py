@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import ClassVar
 
 from textual import events, on
@@ -26,7 +27,7 @@ from keyworker.settings import Settings
 from screens.lock import LockScreen
 from screens.setup import SetupScreen
 from screens.themes import register_themes
-from screens.unlock import UnlockScreen
+from screens.unlock import UnlockScreen, open_in_background
 from storage import Caseload, CaseloadPaths, KdfParams, config
 
 TITLE = "Keyworker Assistant"
@@ -101,6 +102,7 @@ class KeyworkerApp(App[None]):
         self.settings = settings
         self.caseload: Caseload | None = None
         self._passphrase = passphrase
+        self._opening: Future[Caseload] | None = None
         self._settings_problem = settings_problem
         self._kdf = kdf
         self._monotonic = monotonic
@@ -108,13 +110,19 @@ class KeyworkerApp(App[None]):
         self._locking = False
         register_themes(self)
 
+    def on_load(self) -> None:
+        """With the passphrase given at launch, start unlocking before anything is drawn."""
+        passphrase, self._passphrase = self._passphrase, None
+        if passphrase and self.paths.exists():
+            self._opening = open_in_background(self.paths, passphrase, self.clock)
+
     def on_mount(self) -> None:
         self._apply_theme()
         if self._settings_problem:
             self.notify(self._settings_problem, severity="warning", timeout=10)
-        passphrase, self._passphrase = self._passphrase, None
+        opening, self._opening = self._opening, None
         if self.paths.exists():
-            self.push_screen(UnlockScreen(self.paths, self.clock, passphrase))
+            self.push_screen(UnlockScreen(self.paths, self.clock, opening=opening))
         else:
             self.push_screen(SetupScreen(self.paths, self.clock, self._kdf))
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -248,7 +256,9 @@ class KeyworkerApp(App[None]):
             )
         yield SystemCommand("Help", "List every key that works here (F1 or ?)", self.action_help)
         yield SystemCommand(
-            "Settings", "Idle lock minutes, attention thresholds and theme (F2)", self.action_settings
+            "Settings",
+            "Idle lock minutes, attention thresholds and theme (F2)",
+            self.action_settings,
         )
 
     # No screenshots: an SVG of the screen is client data in a plain file. -----------

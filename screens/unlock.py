@@ -7,6 +7,8 @@ wrong passphrases, is shared with the lock screen.
 from __future__ import annotations
 
 import math
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -38,6 +40,25 @@ def folder_for_display(folder: Path) -> str:
         return str(Path("~") / folder.relative_to(Path.home()))
     except (ValueError, RuntimeError):
         return str(folder)
+
+
+def open_in_background(paths: CaseloadPaths, passphrase: str, clock: Clock) -> Future[Caseload]:
+    """Start opening the caseload now, in a thread of its own.
+
+    Key derivation is deliberately slow and lets go of the interpreter while it works,
+    so with the passphrase known at launch the app can start up and draw meanwhile.
+    The receiver of the future owns the caseload and must close it.
+    """
+    opening: Future[Caseload] = Future()
+
+    def run() -> None:
+        try:
+            opening.set_result(Caseload.open(paths, passphrase, clock=clock))
+        except BaseException as exc:
+            opening.set_exception(exc)
+
+    threading.Thread(target=run, name="open-caseload", daemon=True).start()
+    return opening
 
 
 def wait_message(seconds: int) -> str:
@@ -201,11 +222,21 @@ class UnlockScreen(Screen[None]):
         reason: str
         wrong_passphrase: bool
 
-    def __init__(self, paths: CaseloadPaths, clock: Clock, passphrase: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: CaseloadPaths,
+        clock: Clock,
+        passphrase: str | None = None,
+        *,
+        opening: Future[Caseload] | None = None,
+    ) -> None:
+        """With `passphrase`, unlock with it at once; with `opening` (see
+        `open_in_background`), wait for that and then ask again only if it failed."""
         super().__init__()
         self.paths = paths
         self.clock = clock
         self._first_passphrase = passphrase
+        self._opening = opening
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -219,8 +250,12 @@ class UnlockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         passphrase, self._first_passphrase = self._first_passphrase, None
+        opening, self._opening = self._opening, None
         entry = self.query_one(PassphraseEntry)
-        if passphrase:
+        if opening is not None:
+            entry.busy()
+            self._unlock(None, opening)
+        elif passphrase:
             entry.busy()
             self._unlock(passphrase)
         else:
@@ -231,9 +266,13 @@ class UnlockScreen(Screen[None]):
         self._unlock(message.passphrase)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def _unlock(self, passphrase: str) -> None:
+    def _unlock(self, passphrase: str | None, opening: Future[Caseload] | None = None) -> None:
         try:
-            caseload = Caseload.open(self.paths, passphrase, clock=self.clock)
+            if opening is not None:
+                caseload = opening.result()
+            else:
+                assert passphrase is not None
+                caseload = Caseload.open(self.paths, passphrase, clock=self.clock)
         except KeyworkerError as exc:
             self.post_message(self._Refused(str(exc), isinstance(exc, WrongPassphrase)))
             return

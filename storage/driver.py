@@ -1,24 +1,24 @@
 """Open SQLCipher connections the one safe way.
 
 sqlite-utils looks for `pysqlite3` before the standard library's sqlite3; registering
-sqlcipher3 under that name makes sqlite-utils use the encrypting driver throughout
-(otherwise `drop(ignore=True)` and `INSERT ... RETURNING` misbehave on keyed connections).
+sqlcipher3 under that name, here before anything can import sqlite-utils, makes it use
+the encrypting driver throughout (otherwise `drop(ignore=True)` and `INSERT ... RETURNING`
+misbehave on keyed connections). sqlite-utils itself is imported only when `database()`
+is first called: it brings click and pluggy, a twentieth of a second of every start-up.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 sys.modules.setdefault("pysqlite3", sqlcipher3)
-
-import sqlite_utils  # noqa: E402
-import sqlite_utils.db  # noqa: E402
-
-if sqlite_utils.db.sqlite3 is not sqlcipher3:  # pragma: no cover - import-order bug
-    raise RuntimeError("sqlite-utils was imported before storage.driver; it would not encrypt")
 
 DatabaseError = sqlcipher3.DatabaseError
 OperationalError = sqlcipher3.OperationalError
@@ -56,4 +56,9 @@ def enable_wal(conn: sqlcipher3.Connection) -> None:
 
 
 def database(conn: sqlcipher3.Connection) -> sqlite_utils.Database:
+    import sqlite_utils
+    import sqlite_utils.db
+
+    if sqlite_utils.db.sqlite3 is not sqlcipher3:  # pragma: no cover - import-order bug
+        raise RuntimeError("sqlite-utils was imported before storage.driver; it would not encrypt")
     return sqlite_utils.Database(conn)

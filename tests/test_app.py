@@ -57,6 +57,7 @@ CHRIS = Client(
     status="closed",
     closure_reason="needs_met",
 )
+ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = (ALEX, JORDAN, PRIYA, CHRIS)
 NAMES = [c.display_name for c in CLIENTS]
 
@@ -310,6 +311,53 @@ async def test_wrong_passphrase_given_at_start_shows_the_unlock_screen(
         await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
         assert isinstance(app.screen, UnlockScreen)
         assert app.screen.query_one("#passphrase", Input).has_focus
+
+
+async def test_wrong_passphrase_at_start_then_the_right_one_typed_unlocks(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = make_app(paths, clock, "wrong")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        assert app.screen.row_count == len(CLIENTS)  # type: ignore[attr-defined]
+
+
+async def test_a_passphrase_given_at_start_is_tried_before_anything_is_drawn(
+    paths: CaseloadPaths, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key derivation overlaps start-up: it begins on loading, before the first screen."""
+    import screens.app
+
+    started: list[int] = []
+    real = screens.app.open_in_background
+
+    def watched(*args: object, **kwargs: object):
+        started.append(len(app.screen_stack))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screens.app, "open_in_background", watched)
+    app = make_app(paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+    assert started == [0]
+
+
+def test_start_up_imports_only_what_the_unlock_screen_needs() -> None:
+    """The dashboard, sqlite-utils and the crash report are imported when first needed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, screens.app; "
+        "print(sorted(m for m in ('screens.dashboard', 'sqlite_utils', 'rich.traceback',"
+        " 'screens.client', 'screens.client_form') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
 
 
 async def test_a_folder_with_no_caseload_opens_setup_not_unlock(

@@ -88,3 +88,28 @@ def test_snippets_mark_prefix_matches_whatever_the_accents_and_case() -> None:
     cut = snippet(text, ["hous"], width=6)
     assert cut == "…to the [housing] office on Mill…"
     assert snippet(text, ["nothing"], width=3) == "Met José at…"
+
+
+def test_a_short_word_matches_only_itself_in_notes(found) -> None:
+    """Typing "rent a" on the way to "rent arrears" must not match every word beginning "a"."""
+    assert fts_query("rent a", prefix_min=3) == '"rent"* "a"'
+    assert fts_query("rent arr", prefix_min=3) == '"rent"* "arr"*'
+    assert found("housing a") == {}  # "about" and "arrears" begin with "a"; no note has "a"
+    assert found.ann.case_ref in found("housing arr")
+    matched, snippet = found("registered a")[found.dan.case_ref]
+    assert matched == "note of 06/11/2026"
+    assert "[registered] with [a] GP at last" in snippet
+    assert found.dan.case_ref in found("gp")  # a short word still finds itself
+
+
+def test_a_short_word_is_still_a_prefix_of_names_and_references(found) -> None:
+    assert found("ok") == {found.ann.case_ref: ("name", "Ann Okafor")}
+    assert found.dan.case_ref in found("da")
+
+
+def test_snippets_mark_a_short_word_only_where_it_stands_alone() -> None:
+    from storage.search import snippet
+
+    text = "Went with Ann to a housing office about arrears"
+    assert snippet(text, ["a"], prefix_min=3) == "Went with Ann to [a] housing office about arrears"
+    assert snippet(text, ["a"]).count("[") == 4  # Ann, a, about, arrears

@@ -153,3 +153,15 @@ def test_files_are_private_to_the_owner(caseload: Caseload) -> None:
     assert paths.home.stat().st_mode & 0o777 == 0o700
     for file in paths.home.iterdir():
         assert file.stat().st_mode & 0o777 == 0o600, file.name
+
+
+def test_sqlite_utils_is_loaded_late_and_still_encrypts(caseload: Caseload) -> None:
+    """driver.database() imports sqlite-utils on first use; it must use sqlcipher3."""
+    import sqlcipher3
+    import sqlite_utils.db
+
+    from storage import driver
+
+    db = driver.database(caseload._conn)
+    assert sqlite_utils.db.sqlite3 is sqlcipher3
+    assert "clients" in db.table_names()
