@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
 from keyworker.errors import KeyworkerError, WrongPassphrase
-from screens.unlock import PassphraseEntry
+from screens.unlock import PassphraseBox, PassphraseEntry
 from storage import Caseload
 
 LOCKED = "Locked. Type your passphrase to carry on where you were."
@@ -29,23 +28,6 @@ class LockScreen(Screen[None]):
     LockScreen {
         align: center middle;
         background: $background;
-
-        #lock-box {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            padding: 1 2;
-            border: round $primary;
-        }
-        #app-name {
-            text-style: bold;
-            width: 100%;
-            content-align: center middle;
-        }
-        #locked {
-            color: $text-muted;
-            margin-bottom: 1;
-        }
     }
     """
 
@@ -62,9 +44,9 @@ class LockScreen(Screen[None]):
         self.caseload = caseload
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="lock-box"):
-            yield Static(self.app.title, id="app-name", markup=False)
-            yield Static(LOCKED, id="locked")
+        with PassphraseBox(id="lock-box"):
+            yield Static(self.app.title, classes="app-name", markup=False)
+            yield Static(LOCKED, classes="box-note")
             yield PassphraseEntry(id="entry")
 
     def on_mount(self) -> None:

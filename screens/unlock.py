@@ -66,6 +66,30 @@ def wait_message(seconds: int) -> str:
     return f"Too many wrong passphrases. You can try again in {seconds} {unit}."
 
 
+class PassphraseBox(Vertical):
+    """The bordered box the unlock and lock screens ask for the passphrase in."""
+
+    DEFAULT_CSS = """
+    PassphraseBox {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        padding: 1 2;
+        border: round $primary;
+
+        & > .app-name {
+            text-style: bold;
+            width: 100%;
+            content-align: center middle;
+        }
+        & > .box-note {
+            color: $text-muted;
+            margin-bottom: 1;
+        }
+    }
+    """
+
+
 class PassphraseEntry(Vertical):
     """A masked passphrase field and its message line.
 
@@ -187,23 +211,6 @@ class UnlockScreen(Screen[None]):
     DEFAULT_CSS = """
     UnlockScreen {
         align: center middle;
-
-        #unlock-box {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            padding: 1 2;
-            border: round $primary;
-        }
-        #app-name {
-            text-style: bold;
-            width: 100%;
-            content-align: center middle;
-        }
-        #folder {
-            color: $text-muted;
-            margin-bottom: 1;
-        }
     }
     """
 
@@ -240,10 +247,12 @@ class UnlockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="unlock-box"):
-            yield Static(self.app.title, id="app-name")
+        with PassphraseBox(id="unlock-box"):
+            yield Static(self.app.title, classes="app-name")
             yield Static(
-                f"Caseload folder: {folder_for_display(self.paths.home)}", id="folder", markup=False
+                f"Caseload folder: {folder_for_display(self.paths.home)}",
+                classes="box-note",
+                markup=False,
             )
             yield PassphraseEntry(id="entry")
         yield Footer()
