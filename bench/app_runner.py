@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from keyworker import cli  # noqa: E402
+from storage import opening  # noqa: E402
 from storage.keyfile import KdfParams  # noqa: E402
 
 QUERIES = ("housing", "price", "benefits", "KW-", "court", "rent arrears")
@@ -42,9 +43,22 @@ def report(text: str) -> None:
 
 
 def main() -> None:
+    mode = sys.argv[1]
+    start_opening = opening.open_in_background
+
+    def open_in_background(*args, **kwargs):
+        # The command starts unlocking before it imports the app; watch the app after.
+        future = start_opening(*args, **kwargs)
+        watch_app(mode)
+        return future
+
+    opening.open_in_background = open_in_background
+    cli.main([])
+
+
+def watch_app(mode: str) -> None:
     from screens.app import KeyworkerApp
 
-    mode = sys.argv[1]
     mounted = KeyworkerApp.on_mount
 
     def on_mount(app: KeyworkerApp) -> None:
@@ -67,16 +81,20 @@ def main() -> None:
         watcher = app.set_interval(0.002, check)
 
     KeyworkerApp.on_mount = on_mount  # type: ignore[method-assign]
-    cli.main([])
 
 
 async def type_queries(app, screen) -> None:
-    """Type each query a key at a time, waiting for each keystroke's results to paint."""
+    """Type each query a key at a time, waiting for each keystroke's results to paint.
+
+    As a keyworker would: escape to clear the last search, / to go to the box, then type.
+    """
     import asyncio
 
     latencies = []
     for query in QUERIES:
         screen.action_clear_search()
+        await asyncio.sleep(0.05)
+        screen.action_search()  # pressing / puts the cursor in the search box
         await asyncio.sleep(0.05)
         for end in range(1, len(query) + 1):
             painted = asyncio.get_running_loop().create_future()

@@ -8,7 +8,9 @@ way for both, and times it from launch until its first full screen is painted an
 exits: the keyworker app unlocking with the passphrase from the environment and
 painting the dashboard of the whole caseload, against a minimal Textual app that
 paints one label. The deliberate key derivation of the unlock is timed inside the
-process, reported on its own line and left out of the comparison. Targets (issue 3):
+process, reported on its own line and left out of the comparison. The app loads while
+the key is derived, slowing the derivation a little, so the comparison is also given
+with the derivation counted at its time on its own: the stricter of the two. Targets (issue 3):
 at most 1.3 times the minimal app; search results painted within 50 ms of a keystroke.
 """
 
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_caseload import PASSPHRASE, build, percentile  # noqa: E402
 
 from storage import CaseloadPaths  # noqa: E402
+from storage.keyfile import KeyFile  # noqa: E402
 
 MINIMAL_APP = """
 from textual.app import App
@@ -86,15 +89,20 @@ def run_timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     return elapsed, figures
 
 
+def kdf_alone(paths: CaseloadPaths, runs: int) -> float:
+    """Seconds the caseload's key derivation takes with nothing else running."""
+    key_file = KeyFile.load(paths.key_file)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        key_file.kdf.derive(PASSPHRASE, key_file.salt)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
 def cold_starts(paths: CaseloadPaths, runs: int) -> None:
-    env = {
-        **os.environ,
-        "KEYWORKER_HOME": str(paths.home),
-        "KEYWORKER_PASSPHRASE": PASSPHRASE,
-        "KEYWORKER_CONFIG_FILE": str(paths.home.parent / "bench-settings.json"),
-        "PYTHONPATH": str(ROOT),
-    }
-    runner = str(ROOT / "bench" / "app_runner.py")
+    env = app_env(paths)
+    runner = os.environ.get("RUNNER", str(ROOT / "bench" / "app_runner.py"))
     minimal, app, kdf, clients = [], [], [], []
     for _ in range(runs):  # interleaved, so drift in the machine's speed hits both alike
         minimal.append(run_timed([sys.executable, "-c", MINIMAL_APP], env)[0])
@@ -104,25 +112,38 @@ def cold_starts(paths: CaseloadPaths, runs: int) -> None:
         kdf.append(float(figures["kdf"]))
         clients.append(int(figures["rows"]))
     base, whole, derive = (statistics.median(x) for x in (minimal, app, kdf))
+    alone = kdf_alone(paths, runs)
     print(f"Minimal Textual app, one label painted: {base * 1000:.0f} ms (median of {runs})")
-    print(f"Key derivation during unlock (deliberate, left out below): {derive * 1000:.0f} ms")
+    print(
+        f"Key derivation during unlock (deliberate, left out below): {derive * 1000:.0f} ms "
+        f"in the app, {alone * 1000:.0f} ms on its own"
+    )
     print(
         f"Cold start to the painted dashboard ({clients[0]:,} clients): {whole * 1000:.0f} ms "
         f"in all, {(whole - derive) * 1000:.0f} ms besides key derivation "
         f"= {(whole - derive) / base:.2f} x the minimal app (target <= 1.3 x)"
     )
+    # The app loads while the key is derived, and the two share the processor, so the
+    # derivation takes longer in the app. Counting it at its time on its own instead:
+    print(
+        f"  counting key derivation at its time on its own: {(whole - alone) * 1000:.0f} ms "
+        f"= {(whole - alone) / base:.2f} x the minimal app"
+    )
 
 
-def search_latency(paths: CaseloadPaths) -> None:
-    env = {
+def app_env(paths: CaseloadPaths) -> dict[str, str]:
+    return {
         **os.environ,
         "KEYWORKER_HOME": str(paths.home),
         "KEYWORKER_PASSPHRASE": PASSPHRASE,
         "KEYWORKER_CONFIG_FILE": str(paths.home.parent / "bench-settings.json"),
         "PYTHONPATH": str(ROOT),
     }
-    runner = str(ROOT / "bench" / "app_runner.py")
-    _, out = run_timed([sys.executable, runner, "--search"], env)
+
+
+def search_latency(paths: CaseloadPaths) -> None:
+    runner = os.environ.get("RUNNER", str(ROOT / "bench" / "app_runner.py"))
+    _, out = run_timed([sys.executable, runner, "--search"], app_env(paths))
     timings = [float(x) * 1000 for x in out.split("latencies=", 1)[1].split(",")]
     print(
         f"Search as you type: {len(timings)} keystrokes, results painted after median "

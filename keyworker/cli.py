@@ -1,6 +1,10 @@
 """The `keyworker` command: the app, first-run setup, the demo and scripting commands.
 
 This is the one module of the domain package that wires storage and screens together.
+It imports little at the top, so that `keyworker` can start unlocking a caseload (a
+deliberately slow step) before pydantic, storage and Textual have loaded; each command
+imports what it needs.
+
 Exit status: 0 done, 1 a problem the user can put right (one plain line on stderr),
 2 the command was typed wrongly.
 """
@@ -14,15 +18,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from keyworker import __version__
-from keyworker.bulk import fewer_gc_pauses
 from keyworker.clock import Clock, SystemClock
-from keyworker.dates import uk_date
 from keyworker.errors import InvalidInput, KeyworkerError
-from keyworker.models import ClientRecord, ClientSummary
-from keyworker.record_text import format_record
 from keyworker.vocabulary import CLIENT_STATUSES
+
+if TYPE_CHECKING:
+    from keyworker.models import ClientRecord, ClientSummary
 
 PASSPHRASE_ENV = "KEYWORKER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "KEYWORKER_NEW_PASSPHRASE"
@@ -197,7 +201,7 @@ def _paths(args: argparse.Namespace):
 
 def _open(args: argparse.Namespace, clock: Clock):
     from storage import Caseload
-    from storage.caseload import require_existing
+    from storage.opening import require_existing
 
     paths = _paths(args)
     require_existing(paths)
@@ -209,17 +213,18 @@ def run_app(args: argparse.Namespace, clock: Clock) -> int:
 
     The app loads the saved settings itself, so it can show a problem with them.
     """
-    from storage.caseload import require_existing
+    from storage.opening import open_in_background, require_existing
 
     paths = _paths(args)
-    given = None
+    opening = None
     if paths.exists():
         require_existing(paths)
         if getattr(args, "passphrase_file", None) or os.environ.get(PASSPHRASE_ENV):
-            given = passphrase(args)
+            # Unlocking takes a deliberate half second or so; the app loads meanwhile.
+            opening = open_in_background(paths, passphrase(args), clock)
     from screens.app import make_app
 
-    make_app(paths, clock, passphrase=given).run()
+    make_app(paths, clock, opening=opening).run()
     return 0
 
 
@@ -283,6 +288,8 @@ def fill_with_demo(
     caseload, records: Iterable[ClientRecord], progress: Callable[[int], None] | None = None
 ) -> int:
     """Save demo records a batch (one transaction) at a time; returns the notes saved."""
+    from keyworker.bulk import fewer_gc_pauses
+
     records = iter(records)
     done = notes = 0
     with fewer_gc_pauses():
@@ -307,6 +314,8 @@ def run_clients(args: argparse.Namespace, clock: Clock) -> int:
 def _print_clients(summaries: list[ClientSummary], clock: Clock) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from keyworker.dates import uk_date
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Case ref", "Name", "Status", "Last contact", "Next key date", "Flags"):
@@ -338,6 +347,8 @@ def run_client_show(args: argparse.Namespace, clock: Clock) -> int:
     if args.json:
         print(record.model_dump_json(indent=2))
     else:
+        from keyworker.record_text import format_record
+
         print(format_record(record))
     return 0
 
@@ -362,7 +373,7 @@ def run_check(args: argparse.Namespace, clock: Clock) -> int:
 
 def run_passwd(args: argparse.Namespace, clock: Clock) -> int:
     from storage import Caseload
-    from storage.caseload import require_existing
+    from storage.opening import require_existing
 
     paths = _paths(args)
     require_existing(paths)

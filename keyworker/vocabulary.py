@@ -11,8 +11,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import AfterValidator
-
 # Codes are stored and exported; keeping them plain identifiers keeps them safe anywhere.
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -64,6 +62,9 @@ class Vocabulary:
 
 def coded(vocabulary: Vocabulary) -> type[str]:
     """A string field that must hold one of the vocabulary's codes."""
+    # Imported here so the `keyworker` command can start unlocking before pydantic loads.
+    from pydantic import AfterValidator
+
     return Annotated[str, AfterValidator(vocabulary.check)]  # type: ignore[return-value]
 
 

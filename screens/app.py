@@ -27,8 +27,9 @@ from keyworker.settings import Settings
 from screens.lock import LockScreen
 from screens.setup import SetupScreen
 from screens.themes import register_themes
-from screens.unlock import UnlockScreen, open_in_background
+from screens.unlock import UnlockScreen
 from storage import Caseload, CaseloadPaths, KdfParams, config
+from storage.opening import open_in_background
 
 TITLE = "Keyworker Assistant"
 SCREENSHOTS_OFF = "Screenshots are turned off: they would save client details to disk unencrypted."
@@ -92,6 +93,7 @@ class KeyworkerApp(App[None]):
         settings: Settings,
         *,
         passphrase: str | None = None,
+        opening: Future[Caseload] | None = None,
         settings_problem: str | None = None,
         kdf: KdfParams | None = None,
         monotonic: Callable[[], float] = time.monotonic,
@@ -102,7 +104,7 @@ class KeyworkerApp(App[None]):
         self.settings = settings
         self.caseload: Caseload | None = None
         self._passphrase = passphrase
-        self._opening: Future[Caseload] | None = None
+        self._opening = opening
         self._settings_problem = settings_problem
         self._kdf = kdf
         self._monotonic = monotonic
@@ -111,9 +113,10 @@ class KeyworkerApp(App[None]):
         register_themes(self)
 
     def on_load(self) -> None:
-        """With the passphrase given at launch, start unlocking before anything is drawn."""
+        """With the passphrase given at launch, start unlocking before anything is drawn
+        (unless the `keyworker` command started even earlier and passed `opening`)."""
         passphrase, self._passphrase = self._passphrase, None
-        if passphrase and self.paths.exists():
+        if passphrase and self._opening is None and self.paths.exists():
             self._opening = open_in_background(self.paths, passphrase, self.clock)
 
     def on_mount(self) -> None:
@@ -316,12 +319,15 @@ def make_app(
     passphrase: str | None = None,
     settings: Settings | None = None,
     *,
+    opening: Future[Caseload] | None = None,
     kdf: KdfParams | None = None,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> KeyworkerApp:
     """The app for the caseload at `paths`: setup if there is none, else unlock.
 
-    With a passphrase it unlocks at once. Without settings it loads the saved ones.
+    With a passphrase it unlocks at once; with `opening` (from `open_in_background`) it
+    takes the caseload that is being opened already. Without settings it loads the
+    saved ones.
     `kdf` is passed to a caseload made on the setup screen (tests make it cheap), and
     `monotonic` is the idle timer's clock (tests make time pass).
     """
@@ -333,6 +339,7 @@ def make_app(
         clock or SystemClock(),
         settings,
         passphrase=passphrase,
+        opening=opening,
         settings_problem=problem,
         kdf=kdf,
         monotonic=monotonic,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from rich.text import Text
@@ -86,13 +87,16 @@ def client_cells(summary: ClientSummary, today: date, compact: bool = False) -> 
 
 def client_widths(summaries: Sequence[ClientSummary], today: date) -> dict[str, int]:
     """The width each column needs for these clients, worked out without drawing a row."""
-    oldest = min((s.last_contact for s in summaries if s.last_contact), default=None)
+    # Each distinct set of flags and status is put into words once, not once a client.
+    flag_sets = {tuple(s.active_flags) for s in summaries}
+    statuses = {s.status for s in summaries}
+    oldest = min(filter(None, map(attrgetter("last_contact"), summaries)), default=None)
     most_days = len(_days((today - oldest.astimezone().date()).days)) if oldest else 0
     return {
-        "ref": max((len(s.case_ref) for s in summaries), default=0),
-        "name": max((len(s.display_name) for s in summaries), default=0),
-        "flags": max((len(flag_words(s.active_flags)) for s in summaries), default=0),
-        "status": max((len(CLIENT_STATUSES.label(s.status)) for s in summaries), default=0),
+        "ref": max(map(len, map(attrgetter("case_ref"), summaries)), default=0),
+        "name": max(map(len, map(attrgetter("display_name"), summaries)), default=0),
+        "flags": max((len(flag_words(flags)) for flags in flag_sets), default=0),
+        "status": max((len(CLIENT_STATUSES.label(status)) for status in statuses), default=0),
         "contact": max(len(NO_CONTACT), len("dd/mm/yyyy ()") + most_days),
         "contact_ago": max(len(NO_CONTACT), len(" ago") + most_days),
     }
@@ -205,8 +209,10 @@ class SortOrder:
 
 def sort_summaries(summaries: Sequence[ClientSummary], order: SortOrder) -> list[ClientSummary]:
     """The clients in `order`; ties by case ref, and "none yet" always last."""
+    by_ref = sorted(summaries, key=attrgetter("case_ref"))
+    if order.column == "ref":  # the usual order, and every client has a case ref
+        return by_ref[::-1] if order.descending else by_ref
     value = SORTS_BY_KEY[order.column].value
-    by_ref = sorted(summaries, key=lambda s: s.case_ref)
     present = [s for s in by_ref if value(s) is not None]
     missing = [s for s in by_ref if value(s) is None]
     present.sort(key=value, reverse=order.descending)

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from keyworker.clock import Clock
 from keyworker.dates import long_date
@@ -40,6 +40,7 @@ from screens.client_widgets import (
 from screens.confirm import ConfirmScreen
 from screens.family_form import FamilyForm
 from screens.flag_form import FlagForm
+from screens.footer import KeyFooter
 from screens.note_form import NoteForm
 from screens.row_table import RowTable
 from screens.status_form import CloseCaseForm, ReopenCaseForm
@@ -143,7 +144,7 @@ class ClientScreen(Screen[None]):
                 yield RisksPane(id="risks-pane")
             with TabPane("Notes", id="notes"):
                 yield NotesPane(id="notes-pane")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._load()

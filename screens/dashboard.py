@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -15,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from keyworker.attention import AttentionItem
@@ -33,6 +34,7 @@ from screens.cells import (
     hit_cells,
     sort_summaries,
 )
+from screens.footer import KeyFooter
 from screens.row_table import Column, RowTable
 from storage import Caseload
 
@@ -59,6 +61,7 @@ ATTENTION_COLUMNS = (
     Column("name", "Name", 20, min_width=14, squeeze=1),
     Column("detail", "Needs attention", 20, min_width=20, squeeze=2, flex=True),
 )
+
 NAME_CAP = 28
 FLAGS_CAP = 40
 
@@ -324,7 +327,7 @@ class DashboardScreen(Screen[None]):
                     empty_text="No clients found",
                     id="results",
                 )
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#results").display = False
@@ -421,16 +424,32 @@ class DashboardScreen(Screen[None]):
         table.set_rows(summaries, cursor=self._index_of(keep))
         self._say_count(count_label(len(summaries)))
         self._fit_lists()
+        if not self.ready:
+            self._when_drawn(table, self._painted_first_time)
+        else:
+            self._load_attention_if_due()
+
+    def _when_drawn(self, table: RowTable, callback: Callable[[], object]) -> None:
+        """`callback()` once `table` is on screen as it is now (or is hidden anyway)."""
+        if table.display:
+            table.call_after_drawing(callback)
+        else:
+            self.call_after_refresh(callback)
+
+    def _painted_first_time(self) -> None:
+        # What start-up built lasts the whole session, so the garbage collector need
+        # not sweep through it again: a full sweep of a 10,000-client caseload takes
+        # long enough (50 ms) to make typing in the search box stutter.
+        gc.freeze()
+        self.ready = True
+        self.post_message(self.Ready(self))
+        self._load_attention_if_due()  # after, so the two do not slow each other down
+        self._import_client_screens()
+
+    def _load_attention_if_due(self) -> None:
         if self._attention_due:
             self._attention_due = False
             self._load_attention(self.settings.no_contact_days, self.settings.key_date_days)
-        if not self.ready:
-            self.call_after_refresh(self._painted_first_time)
-
-    def _painted_first_time(self) -> None:
-        self.ready = True
-        self.post_message(self.Ready(self))
-        self._import_client_screens()
 
     @work(thread=True, group="imports")
     def _import_client_screens(self) -> None:
@@ -441,6 +460,8 @@ class DashboardScreen(Screen[None]):
         """
         import screens.client
         import screens.client_form  # noqa: F401
+
+        gc.freeze()  # see _painted_first_time
 
     def _index_of(self, key: str | None) -> int:
         if key is None:
@@ -544,7 +565,7 @@ class DashboardScreen(Screen[None]):
         self._say_count(found_label(len(message.hits)))
         self._shown_search = message.text
         for painted in self._painted.pop(message.text, []):
-            self.call_after_refresh(painted)
+            self._when_drawn(results, painted)
 
     @on(Input.Submitted, "#search")
     def action_results(self) -> None:
@@ -596,6 +617,7 @@ class DashboardScreen(Screen[None]):
         panel.empty_text = NOTHING_NEEDS_ATTENTION
         panel.resize_columns(message.widths)
         panel.set_rows(message.items, cursor=keep)
+        gc.freeze()  # see _painted_first_time
 
     def _place_attention(self) -> None:
         """Shown unless hidden with `h`; on a narrow screen it makes way for search results."""

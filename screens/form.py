@@ -28,7 +28,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     Select,
@@ -43,6 +42,7 @@ from keyworker.errors import InvalidInput
 from keyworker.vocabulary import Vocabulary
 from screens.confirm import ConfirmScreen
 from screens.date_input import DateInput
+from screens.footer import KeyFooter
 
 ResultT = TypeVar("ResultT")
 
@@ -526,7 +526,7 @@ class FormScreen(ModalScreen[ResultT | None], Generic[ResultT]):
                 yield Label("", id="form-message", markup=False)
                 yield Button(self.SAVE_LABEL, variant="primary", id="form-save", compact=True)
                 yield Button("Cancel", id="form-cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def _row(self, item: FormField) -> ComposeResult:
         label = f"{item.label} (required)" if item.required else item.label

@@ -178,6 +178,7 @@ class RowTable(ScrollView, can_focus=True):
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
         self._styles: dict[str, Style] = {}
         self._base_style = Style()
+        self._after_drawing: list[Callable[[], object]] = []
 
     # The rows ---------------------------------------------------------------------------
 
@@ -272,11 +273,26 @@ class RowTable(ScrollView, can_focus=True):
     def watch_cursor_row(self) -> None:
         self.refresh()
 
+    def call_after_drawing(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the table, as it is now, has been drawn on the screen.
+
+        Unlike `call_after_refresh`, which can run before a change made a moment ago
+        reaches the screen, this waits for the table itself to be drawn.
+        """
+        self._after_drawing.append(callback)
+        self.refresh()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Work the styles out once for all the lines drawn, not once a line.
         self._styles = {name: self.get_component_rich_style(name) for name in COMPONENTS}
         self._base_style = self.rich_style
-        return super().render_lines(crop)
+        lines = super().render_lines(crop)
+        if self._after_drawing:
+            # Called once this frame is finished and sent to the terminal.
+            waiting, self._after_drawing = self._after_drawing, []
+            for callback in waiting:
+                self.app.call_later(callback)
+        return lines
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from keyworker.clock import Clock
 from keyworker.errors import CaseloadExists, KeyworkerError
 from keyworker.passphrase import assess_passphrase
+from screens.footer import KeyFooter
 from screens.unlock import folder_for_display
 from storage import Caseload, CaseloadPaths, KdfParams
 
@@ -134,7 +135,7 @@ class SetupScreen(Screen[None]):
                     yield Label("", id=f"{field}-message", classes="message", markup=False)
             yield Label("", id="status", markup=False)
             yield Button("Create caseload", id="create", variant="primary", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show("passphrase", assess_passphrase("").hint, problem=False)

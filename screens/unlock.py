@@ -7,7 +7,6 @@ wrong passphrases, is shared with the lock screen.
 from __future__ import annotations
 
 import math
-import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from keyworker.clock import Clock
 from keyworker.errors import KeyworkerError, WrongPassphrase
 from keyworker.passphrase import unlock_delay
+from screens.footer import KeyFooter
 from storage import Caseload, CaseloadPaths
 
 UNLOCKING = "Unlocking…"
@@ -40,25 +40,6 @@ def folder_for_display(folder: Path) -> str:
         return str(Path("~") / folder.relative_to(Path.home()))
     except (ValueError, RuntimeError):
         return str(folder)
-
-
-def open_in_background(paths: CaseloadPaths, passphrase: str, clock: Clock) -> Future[Caseload]:
-    """Start opening the caseload now, in a thread of its own.
-
-    Key derivation is deliberately slow and lets go of the interpreter while it works,
-    so with the passphrase known at launch the app can start up and draw meanwhile.
-    The receiver of the future owns the caseload and must close it.
-    """
-    opening: Future[Caseload] = Future()
-
-    def run() -> None:
-        try:
-            opening.set_result(Caseload.open(paths, passphrase, clock=clock))
-        except BaseException as exc:
-            opening.set_exception(exc)
-
-    threading.Thread(target=run, name="open-caseload", daemon=True).start()
-    return opening
 
 
 def wait_message(seconds: int) -> str:
@@ -238,7 +219,8 @@ class UnlockScreen(Screen[None]):
         opening: Future[Caseload] | None = None,
     ) -> None:
         """With `passphrase`, unlock with it at once; with `opening` (see
-        `open_in_background`), wait for that and then ask again only if it failed."""
+        `storage.opening.open_in_background`), wait for that, and ask for the passphrase
+        only if it failed."""
         super().__init__()
         self.paths = paths
         self.clock = clock
@@ -255,7 +237,7 @@ class UnlockScreen(Screen[None]):
                 markup=False,
             )
             yield PassphraseEntry(id="entry")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         passphrase, self._first_passphrase = self._first_passphrase, None

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -26,7 +27,6 @@ from keyworker.clock import Clock, SystemClock
 from keyworker.errors import (
     CaseloadExists,
     CaseloadLocked,
-    CaseloadNotFound,
     DamagedFile,
     FolderNotWritable,
     InvalidInput,
@@ -55,6 +55,7 @@ from storage.files import (
 )
 from storage.keyfile import KdfParams, KeyFile
 from storage.migrations import LATEST, migrate, schema_version
+from storage.opening import unlock
 from storage.search import INDEX_NEW, search
 
 Progress = Callable[[int], None]
@@ -97,6 +98,8 @@ class Caseload:
         self.worker: str = meta["worker"]
         self.service: str = meta["service"]
         self._audit: AuditTrail | None = AuditTrail(conn, audit_key(key), self.worker)
+        self._writes = 0  # every write counts, so a preloaded client list knows it is stale
+        self._preloaded: tuple[int, date, list[ClientSummary]] | None = None
 
     # Opening and closing ------------------------------------------------------------
 
@@ -148,7 +151,15 @@ class Caseload:
 
     @classmethod
     def open(cls, paths: CaseloadPaths, passphrase: str, *, clock: Clock | None = None) -> Caseload:
+        """Open with the passphrase; see also `storage.opening.open_in_background`."""
         key_file, key = unlock(paths, passphrase)
+        return cls.open_unlocked(paths, key_file, key, clock=clock)
+
+    @classmethod
+    def open_unlocked(
+        cls, paths: CaseloadPaths, key_file: KeyFile, key: bytes, *, clock: Clock | None = None
+    ) -> Caseload:
+        """Open with the key that `storage.opening.unlock` got from the key file."""
         conn = _connect_existing(paths, key)
         try:
             found = schema_version(conn)
@@ -291,6 +302,7 @@ class Caseload:
             conn, audit = self._conn, self._trail
             if conn.in_transaction:
                 raise RuntimeError("A write cannot start inside another write.")
+            self._writes += 1
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except driver.OperationalError as exc:
@@ -535,11 +547,32 @@ class Caseload:
         The dashboard loads this for the whole caseload at every start. SQLite writes the
         summaries as one JSON array and pydantic validates it in one call: a third
         quicker than building 10,000 models one by one, and every value still validated.
+        Python sorts them (as SQLite would: both compare text by code point) in a tenth
+        of the time SQLite takes to order an aggregate.
         """
-        params = {"status": status, "today": self._clock.today().isoformat()}
+        with self._lock:  # waits for a preload running in another thread
+            preloaded, self._preloaded = self._preloaded, None
+        today = self._clock.today()
+        if status is None and preloaded is not None and preloaded[:2] == (self._writes, today):
+            return preloaded[2]
+        params = {"status": status, "today": today.isoformat()}
         with self._reading() as conn:
             (found,) = conn.execute(_CLIENT_SUMMARIES, params).fetchone()
-        return _SUMMARIES.validate_json(found)
+        with fewer_gc_pauses():
+            summaries = _SUMMARIES.validate_json(found)
+        summaries.sort(key=attrgetter("case_ref"))
+        return summaries
+
+    def preload_clients(self) -> None:
+        """Load every client now, for the next `clients()` to return without waiting.
+
+        For start-up: the thread that opened the caseload reads it while the app draws
+        the dashboard. Only the next call of `clients()` gets the list, and only when
+        nothing was written meanwhile; a call made during the preload waits for it.
+        """
+        with self._lock:
+            writes = self._writes
+            self._preloaded = (writes, self._clock.today(), self.clients())
 
     def attention(self, no_contact_days: int, key_date_days: int) -> list[AttentionItem]:
         """What needs acting on today, most urgent first; the rules are in keyworker.attention.
@@ -622,29 +655,6 @@ def require_new(paths: CaseloadPaths) -> None:
             f"There is already a caseload in {paths.home}; it was left as it is. "
             "Use --home to choose another folder."
         )
-
-
-def require_existing(paths: CaseloadPaths) -> None:
-    """Refuse, before asking for a passphrase, when there is nothing to unlock."""
-    has_key, has_db = paths.key_file.exists(), paths.database.exists()
-    if not has_key and not has_db:
-        raise CaseloadNotFound(
-            f"There is no caseload in {paths.home}. Create one with `keyworker init` "
-            "or try the demo with `keyworker demo`."
-        )
-    if not has_db:
-        raise DamagedFile(
-            f"The caseload database {paths.database} is missing; only its key file is there. "
-            "Restore it from a backup; nothing was changed."
-        )
-
-
-def unlock(paths: CaseloadPaths, passphrase: str) -> tuple[KeyFile, bytes]:
-    """Prove the passphrase against the key file; touches nothing on disk."""
-    require_existing(paths)
-    ensure_writable(paths.home)
-    key_file = KeyFile.load(paths.key_file)
-    return key_file, key_file.unwrap(passphrase)
 
 
 def _connect_existing(paths: CaseloadPaths, key: bytes) -> driver.Connection:
@@ -746,7 +756,7 @@ SELECT json_group_array(json_object(
         coalesce(iif(c.release_date >= :today, c.release_date, NULL), '9999'),
         coalesce(iif(c.order_end_date >= :today, c.order_end_date, NULL), '9999')), '9999'),
     'active_flags', json(coalesce(f.kinds, '[]'))
-) ORDER BY c.case_ref)
+))
 FROM clients c
 LEFT JOIN last_contact lc ON lc.client_id = c.id
 LEFT JOIN (

@@ -344,6 +344,31 @@ async def test_a_passphrase_given_at_start_is_tried_before_anything_is_drawn(
     assert started == [0]
 
 
+async def test_the_app_takes_a_caseload_the_command_began_opening(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    """`keyworker` starts unlocking before it loads the app, and hands the app the result."""
+    from storage.opening import open_in_background
+
+    app = make_app(paths, clock, opening=open_in_background(paths, PASSPHRASE, clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, loaded(app))
+        assert app.screen.row_count == len(CLIENTS)  # type: ignore[attr-defined]
+
+
+async def test_a_wrong_passphrase_the_command_began_with_asks_again(
+    paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    from storage.opening import open_in_background
+
+    app = make_app(paths, clock, opening=open_in_background(paths, "wrong", clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "not right" in label_text(app.screen, "#message"))
+        await unlock(pilot)
+        await until(pilot, loaded(app))
+        assert app.screen.row_count == len(CLIENTS)  # type: ignore[attr-defined]
+
+
 def test_start_up_imports_only_what_the_unlock_screen_needs() -> None:
     """The dashboard, sqlite-utils and the crash report are imported when first needed."""
     import subprocess

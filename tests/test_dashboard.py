@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled
 
 from keyworker.clock import FixedClock
@@ -388,6 +389,44 @@ async def test_search_shows_matching_clients_and_why_they_matched(
         await pilot.press(*"alex")
         await until(pilot, lambda: refs(app, "#results") == ["KW-2A3B4"])
         assert rows(app, "#results")[0][3] == "Name: Alex Morgan (Alexandra Morgan)"
+
+
+async def test_the_footer_dims_keys_that_do_nothing_while_searching(
+    small_paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    app = app_for(small_paths, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        await search(pilot, "priya")
+        await pilot.press("enter")  # to the results, where the dashboard's keys work
+        await until(pilot, lambda: screen.query_one("#results").has_focus)
+        await pilot.pause()
+        dimmed = [key.description for key in screen.query(FooterKey) if key.has_class("-disabled")]
+        assert dimmed == ["Filter", "Sort"]
+        assert "f Filter" in footer_text(app)
+
+        await pilot.press("escape")
+        await until(pilot, lambda: "client" in text_of(screen, "#count"))
+        await pilot.pause()
+        assert not [k.description for k in screen.query(FooterKey) if k.has_class("-disabled")]
+        assert "f Filter" in footer_text(app)
+
+
+async def test_typing_a_search_leaves_the_footer_alone(
+    small_paths: CaseloadPaths, clock: FixedClock
+) -> None:
+    """Rebuilding the footer's keys at each keystroke would slow typing down."""
+    app = app_for(small_paths, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: "esc Clear search" in footer_text(app))
+        keys = list(screen.query(FooterKey))
+        await pilot.press(*"priya")
+        await until(pilot, lambda: refs(app, "#results") == ["KW-8E9F2"])
+        await pilot.pause()
+        assert list(screen.query(FooterKey)) == keys
+        assert "esc Clear search" in footer_text(app)
 
 
 async def test_escape_clears_the_search_and_returns_to_the_whole_caseload(

@@ -165,3 +165,102 @@ def test_sqlite_utils_is_loaded_late_and_still_encrypts(caseload: Caseload) -> N
     db = driver.database(caseload._conn)
     assert sqlite_utils.db.sqlite3 is sqlcipher3
     assert "clients" in db.table_names()
+
+
+# Opening early and loading the client list ahead -----------------------------------
+
+
+def test_a_preloaded_client_list_is_used_once(caseload: Caseload) -> None:
+    first = make_client(caseload, "Daniel Price")
+    caseload.preload_clients()
+    preloaded = caseload.clients()
+    assert [s.id for s in preloaded] == [first.id]
+    again = caseload.clients()
+    assert again is not preloaded  # read afresh: a preload serves one call only
+    assert again == preloaded
+
+
+def test_a_write_after_the_preload_makes_the_list_read_afresh(caseload: Caseload) -> None:
+    make_client(caseload, "Daniel Price")
+    caseload.preload_clients()
+    added = make_client(caseload, "Priya Shah")
+    assert added.id in {s.id for s in caseload.clients()}
+
+
+def test_a_status_filter_never_gets_the_preloaded_list(caseload: Caseload) -> None:
+    make_client(caseload, "Daniel Price", status="active")
+    make_client(caseload, "Priya Shah", status="paused")
+    caseload.preload_clients()
+    assert [s.legal_name for s in caseload.clients("paused")] == ["Priya Shah"]
+
+
+def test_clients_come_in_case_reference_order(caseload: Caseload) -> None:
+    for name in ("Daniel Price", "Priya Shah", "Alex Morgan", "Jordan Ellis", "Chris Doyle"):
+        make_client(caseload, name)
+    refs = [s.case_ref for s in caseload.clients()]
+    assert refs == sorted(refs)
+
+
+def test_open_in_background_opens_and_preloads(caseload: Caseload) -> None:
+    from storage.opening import open_in_background
+
+    client = make_client(caseload)
+    paths, clock = caseload.paths, caseload._clock
+    caseload.close()
+    opened = open_in_background(paths, PASSPHRASE, clock).result(timeout=30)
+    try:
+        assert [s.id for s in opened.clients()] == [client.id]
+    finally:
+        opened.close()
+
+
+def test_open_in_background_reports_a_wrong_passphrase(caseload: Caseload) -> None:
+    from storage.opening import open_in_background
+
+    future = open_in_background(caseload.paths, "not the passphrase", caseload._clock)
+    with pytest.raises(WrongPassphrase):
+        future.result(timeout=30)
+
+
+def test_starting_to_unlock_needs_neither_the_database_layer_nor_textual() -> None:
+    """`keyworker` starts the deliberately slow unlocking before loading the rest."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, keyworker.cli, storage.opening; "
+        "print(sorted(m for m in ('pydantic', 'textual', 'sqlcipher3', 'storage.caseload')"
+        " if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_fewer_gc_pauses_nests_and_restores_the_usual_setting() -> None:
+    import gc
+    import threading
+
+    from keyworker.bulk import fewer_gc_pauses
+
+    usual = gc.get_threshold()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def other_thread() -> None:
+        with fewer_gc_pauses():
+            inside.set()
+            leave.wait(10)
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    inside.wait(10)
+    with fewer_gc_pauses():
+        assert gc.get_threshold()[0] >= 100_000
+    assert gc.get_threshold()[0] >= 100_000  # the other thread is still at it
+    leave.set()
+    worker.join(10)
+    assert gc.get_threshold() == usual
