@@ -180,3 +180,26 @@ RELATIONSHIPS = Vocabulary(
         ("other", "Other"),
     ],
 )
+
+NEED_LEVELS = Vocabulary(
+    "need level",
+    [("none", "No need"), ("low", "Low"), ("medium", "Medium"), ("high", "High")],
+)
+
+MOTIVATIONS = Vocabulary(
+    "motivation to change",
+    [
+        ("made_changes", "Has made changes"),
+        ("making_changes", "Is making changes"),
+        ("wants_to_change", "Wants to make changes"),
+        ("needs_help_to_change", "Needs help to make changes"),
+        ("thinking_about_it", "Is thinking about making changes"),
+        ("does_not_want_to", "Does not want to make changes"),
+        ("did_not_answer", "Did not want to answer"),
+    ],
+)
+
+ASSESSMENT_KINDS = Vocabulary(
+    "assessment kind",
+    [("initial", "Initial assessment"), ("review", "Review")],
+)
