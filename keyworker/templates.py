@@ -53,10 +53,10 @@ QuestionKind = Literal[
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Words = Annotated[str, Field(min_length=1, max_length=300)]
-Answer = bool | int | float | str | list[str] | date
+Answer = bool | int | float | str | list[str]
 """What an answer holds, by question kind: yes_no bool, single_choice a choice's code,
-multiple_choice a list of codes, scale an int, number an int or float, date a date,
-short_text and long_text a str."""
+multiple_choice a list of codes, scale an int, number an int or float, date ISO text
+("2026-11-22"; `Question.check` turns a date into it), short_text and long_text a str."""
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 10_000
@@ -149,7 +149,7 @@ class Question(_Part):
         return next((c.label for c in self.choices if c.code == code), code)
 
     def check(self, answer: object) -> Answer:
-        """The answer if it fits this question; otherwise ValueError in plain words."""
+        """The answer as kept, if it fits this question; otherwise ValueError in plain words."""
         kind = self.kind
         if kind == "yes_no":
             if not isinstance(answer, bool):
@@ -176,8 +176,13 @@ class Question(_Part):
             if self.max is not None and answer > self.max:
                 raise ValueError(f"must be {self.max} or less")
         elif kind == "date":
-            if not isinstance(answer, date):
-                raise ValueError("must be a date")
+            # Kept as ISO text ("2026-11-22"), so an answer reads back as it was saved.
+            if isinstance(answer, date):
+                return answer.isoformat()
+            try:
+                date.fromisoformat(answer)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise ValueError("must be a date") from None
         else:
             limit = SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
             if not isinstance(answer, str):
