@@ -108,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print the whole record as JSON")
     show.set_defaults(run=run_client_show)
 
+    assessment = commands.add_parser(
+        "assessment", parents=[common], help="assessment templates: list them, check a file"
+    )
+    assessment_commands = assessment.add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    templates = assessment_commands.add_parser(
+        "templates", parents=[common], help="list the assessment templates on offer"
+    )
+    templates.set_defaults(run=run_templates)
+    validate = assessment_commands.add_parser(
+        "validate", parents=[common], help="check a template file and name every problem"
+    )
+    validate.add_argument("file", metavar="FILE", help="a template file (.toml or .json)")
+    validate.set_defaults(run=run_validate)
+
     check = commands.add_parser(
         "check", parents=[common], help="check the database and its audit trail"
     )
@@ -351,6 +367,53 @@ def run_client_show(args: argparse.Namespace, clock: Clock) -> int:
 
         print(format_record(record))
     return 0
+
+
+def run_templates(args: argparse.Namespace, clock: Clock) -> int:
+    """Templates hold questions, not personal data: no passphrase is needed."""
+    from storage.templates import load_library, templates_folder
+
+    paths = _paths(args)
+    library = load_library(paths)
+    for template in library.sorted():
+        asked = sum(len(s.questions) for s in template.sections)
+        print(
+            f"{template.id}  version {template.version}  {template.title}  "
+            f"({_counted(len(template.sections), 'section')}, {_counted(asked, 'question')})"
+        )
+    print(f"Add your own as .toml or .json files in {templates_folder(paths)}")
+    for problem in library.problems:
+        print(f"keyworker: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def run_validate(args: argparse.Namespace, clock: Clock) -> int:
+    from pathlib import Path
+
+    from keyworker.templates import TemplateProblem
+    from storage.templates import read_template_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput(f"There is no file {path}.")
+    try:
+        template = read_template_file(path)
+    except TemplateProblem as problem:
+        for line in problem.problems:
+            print(f"{path}: {line}")
+        count = _counted(len(problem.problems), "problem")
+        raise InvalidInput(f"{path} is not a usable template: {count}.") from None
+    asked = sum(len(s.questions) for s in template.sections)
+    print(
+        f"{path}: a usable template: {template.title} ({template.id}, version "
+        f"{template.version}), {_counted(len(template.sections), 'section')}, "
+        f"{_counted(asked, 'question')}."
+    )
+    return 0
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}{'' if count == 1 else 's'}"
 
 
 def run_check(args: argparse.Namespace, clock: Clock) -> int:
