@@ -1,0 +1,1 @@
+"""Built-in assessment templates, shipped as package data."""
