@@ -118,7 +118,7 @@ class Step:
 
 def steps(template: Template, assessment: Assessment) -> list[Step]:
     """The sections to go through, in order, with each one's progress."""
-    answers = assessment.all_answers
+    answers = template.visible_answers(assessment.all_answers)
     result = []
     for section in template.sections_for(frozenset(assessment.switched_off)):
         own = assessment.section(section.id)
@@ -144,7 +144,7 @@ def checked(template: Template, assessment: Assessment) -> Assessment:
     unknown = [s for s in assessment.sections if s not in known]
     if unknown:
         raise InvalidInput(f"The assessment has a section its template does not: {unknown[0]}.")
-    all_answers = assessment.all_answers
+    all_answers = template.visible_answers(assessment.all_answers)
     sections = {}
     for section_id, own in assessment.sections.items():
         section = known[section_id]

@@ -17,8 +17,9 @@ Questions may be shown only when an earlier answer matches (`show_when`).
 from __future__ import annotations
 
 import json
+import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -58,6 +59,7 @@ Answer = bool | int | float | str | list[str]
 multiple_choice a list of codes, scale an int, number an int or float, date ISO text
 ("2026-11-22"; `Question.check` turns a date into it), short_text and long_text a str."""
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 10_000
 
@@ -89,11 +91,15 @@ class ShowWhen(_Part):
     """
 
     question: Code
-    equals: bool | int | str | None = None
+    equals: Any = None
     any_of: list[Code] | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> ShowWhen:
+        if self.equals is not None and not isinstance(self.equals, bool | int | str):
+            raise ValueError(
+                "show_when `equals` must be true or false, a whole number or a choice's code"
+            )
         if (self.equals is None) == (self.any_of is None):
             raise ValueError("show_when needs either `equals` or `any_of`, not both or neither")
         if self.any_of is not None and not self.any_of:
@@ -177,11 +183,15 @@ class Question(_Part):
                 raise ValueError(f"must be {self.max} or less")
         elif kind == "date":
             # Kept as ISO text ("2026-11-22"), so an answer reads back as it was saved.
+            if isinstance(answer, datetime):
+                return answer.date().isoformat()
             if isinstance(answer, date):
                 return answer.isoformat()
+            if not isinstance(answer, str) or not _ISO_DATE.fullmatch(answer):
+                raise ValueError("must be a date")
             try:
-                date.fromisoformat(answer)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
+                return date.fromisoformat(answer).isoformat()
+            except ValueError:
                 raise ValueError("must be a date") from None
         else:
             limit = SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
@@ -244,14 +254,31 @@ class Template(_Part):
                     problems.extend(_condition_problems(where, condition, seen))
                 seen[question.id] = question
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one problem a line; see _located
         return self
 
     def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
 
     def question(self, question_id: str) -> Question:
-        return next(q for s in self.sections for q in s.questions if q.id == question_id)
+        for section in self.sections:
+            for question in section.questions:
+                if question.id == question_id:
+                    return question
+        raise KeyError(question_id)
+
+    def visible_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers to questions shown, given all of them: hidden ones count for nothing."""
+        kept = dict(answers)
+        for section in self.sections:
+            shown = {q.id for q in visible_questions(section, kept)}
+            for question in section.questions:
+                if question.id not in shown:
+                    kept.pop(question.id, None)
+        return kept
 
     def sections_for(self, switched_off: frozenset[str] = frozenset()) -> list[Section]:
         """The sections to ask, leaving out specialist ones the service switched off."""
@@ -284,12 +311,20 @@ def _condition_problems(where: str, condition: ShowWhen, earlier: dict[str, Ques
 
 
 def visible_questions(section: Section, answers: dict[str, Any]) -> list[Question]:
-    """The section's questions to show, given every answer so far (across sections)."""
-    return [
-        q
-        for q in section.questions
-        if q.show_when is None or q.show_when.matches(answers.get(q.show_when.question))
-    ]
+    """The section's questions to show, given every answer so far (across sections).
+
+    An answer to a question that is itself hidden counts for nothing, so a follow-up of
+    a hidden question stays hidden. For answers in other sections, pass the answers
+    `Template.visible_answers` leaves.
+    """
+    answers = dict(answers)
+    shown = []
+    for q in section.questions:
+        if q.show_when is None or q.show_when.matches(answers.get(q.show_when.question)):
+            shown.append(q)
+        else:
+            answers.pop(q.id, None)
+    return shown
 
 
 # Reading template files --------------------------------------------------------------------
@@ -322,6 +357,9 @@ def _located(exc: ValidationError, data: dict[str, Any]) -> list[str]:
     for error in exc.errors(include_url=False):
         where = _where(error["loc"], data)
         message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "value_error" and "\n" in message:
+            problems.extend(f"{where}: {m}" if where else m for m in message.split("\n"))
+            continue
         if error["type"] == "missing":
             message = f"`{error['loc'][-1]}` is missing"
         elif error["type"] == "extra_forbidden":

@@ -199,10 +199,6 @@ def test_conditions_look_back_across_sections() -> None:
     assert "claim_date" in finance
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates.visible_questions: an answer to a hidden question still opens its follow-up",
-)
 def test_a_follow_up_of_a_hidden_question_stays_hidden() -> None:
     # The person said they had a tenancy at risk, then the answer changed to "nowhere yet":
     # "at_risk" is hidden, so the details of that risk should be hidden too.
@@ -279,10 +275,6 @@ def test_a_date_is_kept_as_iso_text() -> None:
     assert refused(q, 20261122) == "must be a date"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Question.check keeps other ISO forms and date-times as given, not as YYYY-MM-DD",
-)
 def test_a_date_given_another_way_is_kept_as_the_same_iso_text() -> None:
     q = make("date")
     assert q.check(datetime(2026, 11, 22, 10, 30)) == "2026-11-22"
@@ -583,11 +575,6 @@ def test_show_when_needs_exactly_one_test() -> None:
         ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a wrongly typed show_when `equals` is reported once per union member "
-    "(`bool`, `int`, `constrained-str`) instead of once as `equals`",
-)
 def test_show_when_equals_of_the_wrong_type_is_one_plain_problem() -> None:
     text = one_section(
         question("count", "number")
@@ -648,11 +635,6 @@ def test_several_problems_in_one_file_are_all_reported() -> None:
     assert str(caught.value).startswith("The assessment template ours.toml has 7 problems: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Template._consistent joins its problems into one string with '; ', "
-    "so `problems` holds one entry and the message says '1 problem'",
-)
 def test_several_template_wide_problems_are_listed_one_by_one() -> None:
     section = '[[sections]]\nid = "main"\ntitle = "Main"\n'
     text = (
