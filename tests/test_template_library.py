@@ -141,3 +141,12 @@ def test_validate_a_missing_file_is_one_plain_line(tmp_path: Path, capsys) -> No
     code, out, err = run(capsys, "assessment", "validate", str(tmp_path / "nope.toml"))
     assert (code, out) == (1, "")
     assert err == f"keyworker: There is no file {tmp_path / 'nope.toml'}.\n"
+
+
+def test_the_example_template_in_the_readme_is_usable() -> None:
+    from keyworker.templates import parse_template
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index('```toml\nid = "family_support"') + len("```toml\n")
+    example = parse_template(readme[start : readme.index("```", start)], "README.md")
+    assert [q.kind for q in example.sections[0].questions] == ["number", "yes_no"]
