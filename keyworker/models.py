@@ -252,11 +252,13 @@ class ClientRecord(Record):
     family: list[FamilyMember] = Field(default_factory=list)
     flags: list[RiskFlag] = Field(default_factory=list)
     notes: list[CaseNote] = Field(default_factory=list)
+    assessments: list[_assessments.Assessment] = Field(default_factory=list)
+    """Needs assessments, oldest first, drafts included."""
 
     @model_validator(mode="after")
     def _belongs_to_client(self) -> Self:
         cid = self.client.id
-        for item in (*self.family, *self.flags, *self.notes):
+        for item in (*self.family, *self.flags, *self.notes, *self.assessments):
             if item.client_id != cid:
                 raise ValueError(f"{type(item).__name__} {item.id} belongs to another client")
         return self
@@ -286,3 +288,9 @@ class SearchHit(Record):
     status: str
     matched: str
     snippet: str
+
+
+# Last: keyworker.assessments builds on Record above. ClientRecord's `assessments` field
+# is resolved by pydantic when the model is first used, by which time both modules are
+# whole, whichever of them was imported first.
+from keyworker import assessments as _assessments  # noqa: E402

@@ -171,6 +171,48 @@ MIGRATIONS: list[str] = [
             WHERE client_id = old.client_id GROUP BY client_id;
     END;
     """,
+    # 3: needs assessments. Each template version is kept as it was, so an assessment
+    # always reads with exactly the questions it was made with. The whole assessment is
+    # its JSON `body`; the columns beside it are what lists and reviews query. A completed
+    # assessment is never changed: a correction is a new row naming the one it corrects,
+    # and no assessment is corrected twice. One draft at a time per person and template.
+    # The links between assessments are checked at commit, so a batch can arrive in any
+    # order.
+    """
+    CREATE TABLE assessment_templates (
+        template_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (template_id, version)
+    );
+
+    CREATE TABLE assessments (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        template_id TEXT NOT NULL,
+        template_version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        assessed_on TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        next_review TEXT,
+        review_of TEXT REFERENCES assessments(id) DEFERRABLE INITIALLY DEFERRED,
+        corrects TEXT REFERENCES assessments(id) DEFERRABLE INITIALLY DEFERRED,
+        body TEXT NOT NULL,
+        FOREIGN KEY (template_id, template_version)
+            REFERENCES assessment_templates(template_id, version)
+    );
+    CREATE INDEX assessments_client ON assessments(client_id, assessed_on);
+    CREATE INDEX assessments_next_review ON assessments(next_review)
+        WHERE status = 'completed';
+    CREATE UNIQUE INDEX assessments_one_draft ON assessments(client_id, template_id)
+        WHERE status = 'draft';
+    CREATE UNIQUE INDEX assessments_corrected_once ON assessments(corrects)
+        WHERE corrects IS NOT NULL;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
