@@ -19,11 +19,11 @@ from datetime import date, datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from keyworker.errors import InvalidInput
 from keyworker.identifiers import new_id
-from keyworker.models import Record
+from keyworker.models import Record, UtcDatetime
 from keyworker.templates import Answer, Section, Template, visible_questions
 from keyworker.vocabulary import MOTIVATIONS, NEED_LEVELS, PATHWAYS, coded
 
@@ -64,8 +64,8 @@ class Assessment(Record):
     kind: Kind = "initial"
     status: Status = "draft"
     assessed_on: date
-    started_at: datetime
-    completed_at: datetime | None = None
+    started_at: UtcDatetime
+    completed_at: UtcDatetime | None = None
     assessor: str = Field("", max_length=200)
     sections: dict[str, SectionAnswers] = Field(default_factory=dict)
     switched_off: list[str] = Field(default_factory=list)
@@ -101,6 +101,26 @@ class Assessment(Record):
         return self.sections.get(section_id) or SectionAnswers()
 
 
+def given(answer: object) -> bool:
+    """Whether an answer says anything: blank text and an empty choice list do not."""
+    if answer is None:
+        return False
+    if isinstance(answer, str):
+        return bool(answer.strip())
+    if isinstance(answer, list):
+        return bool(answer)
+    return True
+
+
+def _valid(assessment: Assessment) -> Assessment:
+    """Checked again as a whole: `model_copy` would skip the model's own rules."""
+    try:
+        return Assessment.model_validate(assessment.model_dump())
+    except ValidationError as exc:
+        problem = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"{problem[:1].upper()}{problem[1:]}.") from None
+
+
 @dataclass(frozen=True)
 class Step:
     """One section of the guided flow, with what it still needs."""
@@ -123,10 +143,10 @@ def steps(template: Template, assessment: Assessment) -> list[Step]:
     for section in template.sections_for(frozenset(assessment.switched_off)):
         own = assessment.section(section.id)
         shown = visible_questions(section, answers)
-        missing = tuple(q.text for q in shown if q.required and own.answers.get(q.id) is None)
+        missing = tuple(q.text for q in shown if q.required and not given(own.answers.get(q.id)))
         if section.rated and (own.ratings is None or own.ratings.need_level is None):
             missing += ("Need level",)
-        answered = sum(1 for q in shown if own.answers.get(q.id) is not None)
+        answered = sum(1 for q in shown if given(own.answers.get(q.id)))
         result.append(Step(section, answered, len(shown), missing, own.skipped))
     return result
 
@@ -154,7 +174,7 @@ def checked(template: Template, assessment: Assessment) -> Assessment:
         for question_id, answer in own.answers.items():
             if question_id not in questions:
                 raise InvalidInput(f"The section {section.title} has no question '{question_id}'.")
-            if question_id not in shown or answer is None:
+            if question_id not in shown or not given(answer):
                 continue
             try:
                 kept[question_id] = shown[question_id].check(answer)
@@ -164,7 +184,7 @@ def checked(template: Template, assessment: Assessment) -> Assessment:
         sections[section_id] = own.model_copy(
             update={"answers": kept, "ratings": ratings, "pathway": section.pathway}
         )
-    return assessment.model_copy(update={"sections": sections})
+    return _valid(assessment.model_copy(update={"sections": sections}))
 
 
 def completed(template: Template, assessment: Assessment, at: datetime) -> Assessment:
@@ -178,7 +198,7 @@ def completed(template: Template, assessment: Assessment, at: datetime) -> Asses
                 f"{step.section.title} still needs: {', '.join(step.missing)} "
                 "(or skip the section with a reason)."
             )
-    return assessment.model_copy(update={"status": "completed", "completed_at": at})
+    return _valid(assessment.model_copy(update={"status": "completed", "completed_at": at}))
 
 
 def start_review(previous: Assessment, template: Template, on: date, at: datetime) -> Assessment:
@@ -205,7 +225,7 @@ def start_review(previous: Assessment, template: Template, on: date, at: datetim
         review_of=previous.id,
     )
     if previous.template_version != template.version or previous.template_id != template.id:
-        draft = _fitted(template, draft)
+        draft = _valid(_fitted(template, draft))
     return draft
 
 

@@ -227,3 +227,37 @@ def test_a_review_from_an_older_template_version_keeps_what_still_fits() -> None
     review = start_review(first, newer, date(2027, 2, 22), AT)
     assert review.template_version == 2
     assert list(review.sections) == ["housing"]
+
+
+def test_a_blank_answer_is_not_an_answer() -> None:
+    blank = SectionAnswers(
+        answers={"tonight": "nowhere", "asked_council": True},
+        ratings=Ratings(need_level="low"),
+    )
+    text_template = parse_template(
+        """
+id = "notes"
+version = 1
+title = "Notes"
+[[sections]]
+id = "talk"
+title = "Talk"
+[[sections.questions]]
+id = "said"
+text = "What did they say?"
+kind = "short_text"
+required = true
+""",
+        "notes",
+    )
+    empty = Assessment(
+        client_id=CLIENT,
+        template_id="notes",
+        template_version=1,
+        assessed_on=date(2026, 11, 22),
+        started_at=AT,
+        sections={"talk": SectionAnswers(answers={"said": "   "})},
+    )
+    with pytest.raises(InvalidInput, match="Talk still needs: What did they say\\?"):
+        completed(text_template, empty, AT)
+    assert checked(TEMPLATE, draft(housing=blank)).sections["housing"].answers["tonight"]
