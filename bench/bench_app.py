@@ -39,6 +39,8 @@ from bench_caseload import PASSPHRASE, build, percentile  # noqa: E402
 from storage import CaseloadPaths  # noqa: E402
 from storage.keyfile import KeyFile  # noqa: E402
 
+RUNNER = ROOT / "bench" / "app_runner.py"
+
 MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Label
@@ -102,11 +104,10 @@ def kdf_alone(paths: CaseloadPaths, runs: int) -> float:
 
 def cold_starts(paths: CaseloadPaths, runs: int) -> None:
     env = app_env(paths)
-    runner = os.environ.get("RUNNER", str(ROOT / "bench" / "app_runner.py"))
     minimal, app, kdf, clients = [], [], [], []
     for _ in range(runs):  # interleaved, so drift in the machine's speed hits both alike
         minimal.append(run_timed([sys.executable, "-c", MINIMAL_APP], env)[0])
-        elapsed, out = run_timed([sys.executable, runner, "--cold-start"], env)
+        elapsed, out = run_timed([sys.executable, str(RUNNER), "--cold-start"], env)
         figures = dict(line.split("=", 1) for line in out.split() if "=" in line)
         app.append(elapsed)
         kdf.append(float(figures["kdf"]))
@@ -142,8 +143,7 @@ def app_env(paths: CaseloadPaths) -> dict[str, str]:
 
 
 def search_latency(paths: CaseloadPaths) -> None:
-    runner = os.environ.get("RUNNER", str(ROOT / "bench" / "app_runner.py"))
-    _, out = run_timed([sys.executable, runner, "--search"], app_env(paths))
+    _, out = run_timed([sys.executable, str(RUNNER), "--search"], app_env(paths))
     timings = [float(x) * 1000 for x in out.split("latencies=", 1)[1].split(",")]
     print(
         f"Search as you type: {len(timings)} keystrokes, results painted after median "

@@ -527,7 +527,7 @@ class Caseload:
             raise InvalidInput("A new assessment starts as a draft.")
         if assessment.corrects is not None:
             raise InvalidInput("A correction is made from the assessment it corrects.")
-        draft = _valid(assess.checked(template, _in_utc(assessment)))
+        draft = _valid(assess.checked(template, assessment))
         with self._write():
             self.client(draft.client_id)
             self._keep_template(template)
@@ -554,7 +554,7 @@ class Caseload:
                     "A draft's person, template and kind cannot be changed; start another."
                 )
             template = self._stored_template(stored.template_id, stored.template_version)
-            draft = _valid(assess.checked(template, _in_utc(assessment)))
+            draft = _valid(assess.checked(template, assessment))
             self._update_assessment(stored, draft)
         return draft
 
@@ -595,7 +595,7 @@ class Caseload:
                     "This assessment has already been corrected; correct the latest version."
                 )
             template = self._stored_template(original.template_id, original.template_version)
-            draft = _in_utc(corrected).model_copy(
+            draft = corrected.model_copy(
                 update={
                     **_origin(original),
                     "id": new_id(),
@@ -656,7 +656,7 @@ class Caseload:
                         "this caseload; keep it before adding assessments made with it."
                     )
                 templates[key] = _template_from_body(found[0]["body"])
-            fitted.append(_valid(assess.checked(templates[key], _in_utc(assessment))))
+            fitted.append(_valid(assess.checked(templates[key], assessment)))
         return fitted
 
     def _check_reviewed(self, draft: Assessment) -> None:
@@ -1048,17 +1048,6 @@ def _valid(assessment: Assessment) -> Assessment:
         return Assessment.model_validate_json(assessment.model_dump_json())
     except ValueError as exc:
         raise InvalidInput(_first_error(exc)) from None
-
-
-def _in_utc(assessment: Assessment) -> Assessment:
-    """Moments kept in UTC, like every other moment stored, so they order as text."""
-    completed_at = assessment.completed_at
-    return assessment.model_copy(
-        update={
-            "started_at": assessment.started_at.astimezone(UTC),
-            "completed_at": completed_at.astimezone(UTC) if completed_at else None,
-        }
-    )
 
 
 def _origin(assessment: Assessment) -> dict[str, object]:
