@@ -47,3 +47,9 @@ class Settings(BaseModel):
 
     last_contact_type: ContactType = "face_to_face"
     """The contact type last chosen on the note form, offered first next time."""
+
+    specialist_sections: bool = False
+    """Ask the specialist sections women's services use (domestic and sexual abuse, sex work)."""
+
+    review_weeks: Annotated[int, Field(ge=1, le=104)] = 12
+    """Weeks from an assessment to its next review, offered when completing one."""

@@ -82,7 +82,7 @@ class KeyworkerApp(App[None]):
             "Settings",
             id="settings",
             show=False,
-            tooltip="Idle lock minutes, attention thresholds and theme.",
+            tooltip="Idle lock, attention, theme and assessment settings.",
         ),
     ]
 
@@ -260,7 +260,7 @@ class KeyworkerApp(App[None]):
         yield SystemCommand("Help", "List every key that works here (F1 or ?)", self.action_help)
         yield SystemCommand(
             "Settings",
-            "Idle lock minutes, attention thresholds and theme (F2)",
+            "Idle lock, attention, theme and assessment settings (F2)",
             self.action_settings,
         )
 

@@ -1,4 +1,5 @@
-"""Settings: when the caseload locks itself, what counts as needing attention, the theme.
+"""Settings: when the caseload locks itself, what counts as needing attention, the theme,
+and how assessments are asked and reviewed.
 
 A form like the others: it dismisses with a checked `Settings` (or None) and the caller
 saves. Choosing a theme shows it at once, so people can see it before they keep it;
@@ -18,7 +19,7 @@ from textual.widgets import Input, Select
 
 from keyworker.errors import InvalidInput
 from keyworker.settings import Settings
-from screens.form import FormField, FormScreen, Item, WholeNumberField
+from screens.form import FormField, FormScreen, Item, Section, TickField, WholeNumberField
 from screens.themes import THEMES, register_themes, theme_label
 
 ABOUT = "These are kept on this computer and hold nothing about clients."
@@ -121,6 +122,14 @@ class SettingsScreen(FormScreen[Settings]):
             count_field("no_contact_days", "No contact (days)", "days", settings.no_contact_days),
             count_field("key_date_days", "Key dates (days)", "days", settings.key_date_days),
             ThemeField(name="theme", label="Theme", value=settings.theme, hint=THEME_HINT),
+            Section(title="Assessments"),
+            TickField(
+                name="specialist_sections",
+                label="Specialist sections",
+                value=settings.specialist_sections,
+                hint=_explanation("specialist_sections"),
+            ),
+            count_field("review_weeks", "Review after (weeks)", "weeks", settings.review_weeks),
         ]
 
     def build(self, values: dict[str, Any]) -> Settings:
