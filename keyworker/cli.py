@@ -26,6 +26,8 @@ from keyworker.errors import InvalidInput, KeyworkerError
 from keyworker.vocabulary import CLIENT_STATUSES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from keyworker.models import ClientRecord, ClientSummary
 
 PASSPHRASE_ENV = "KEYWORKER_PASSPHRASE"
@@ -109,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(run=run_client_show)
 
     assessment = commands.add_parser(
-        "assessment", parents=[common], help="assessment templates: list them, check a file"
+        "assessment",
+        parents=[common],
+        help="assessment templates (list them, check a file); export an assessment",
     )
     assessment_commands = assessment.add_subparsers(
         title="commands", metavar="COMMAND", required=True
@@ -123,6 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", metavar="FILE", help="a template file (.toml or .json)")
     validate.set_defaults(run=run_validate)
+    export = assessment_commands.add_parser(
+        "export",
+        parents=[common],
+        help="write a person's latest completed assessment as a document (not encrypted)",
+    )
+    export.add_argument("ref", metavar="REF", help="case reference, like KW-7F3Q2")
+    export.add_argument(
+        "--to",
+        metavar="PATH",
+        help="a folder or a file name (default: your Documents folder)",
+    )
+    export.add_argument("--replace", action="store_true", help="replace a file already there")
+    export.set_defaults(run=run_assessment_export)
 
     check = commands.add_parser(
         "check", parents=[common], help="check the database and its audit trail"
@@ -410,6 +427,59 @@ def run_validate(args: argparse.Namespace, clock: Clock) -> int:
         f"{_counted(asked, 'question')}."
     )
     return 0
+
+
+def run_assessment_export(args: argparse.Namespace, clock: Clock) -> int:
+    """The latest completed assessment as Markdown; a review lists what changed since."""
+    from keyworker.assessment_text import (
+        NOT_ENCRYPTED_WARNING,
+        assessment_document,
+        export_file_name,
+    )
+    from keyworker.assessments import current
+    from keyworker.dates import uk_date
+    from keyworker.errors import ExportFailed
+    from storage.exports import default_export_folder, write_export
+
+    with _open(args, clock) as caseload:
+        client = caseload.client_by_ref(args.ref)
+        done = current(caseload.assessments(client.id))
+        if not done:
+            raise InvalidInput(f"{client.case_ref} has no completed assessment to export.")
+        latest = done[-1]
+        template = caseload.template(latest.template_id, latest.template_version)
+        earlier = [a for a in done[:-1] if a.template_id == latest.template_id]
+        previous = earlier[-1] if latest.kind == "review" and earlier else None
+        corrected = caseload.assessment(latest.corrects) if latest.corrects else None
+    text = assessment_document(latest, template, client, previous, corrected)
+    target = _export_path(args.to, default_export_folder(), export_file_name(client, latest))
+    try:
+        written = write_export(target, text, replace=args.replace)
+    except ExportFailed as exc:
+        if not exc.file_exists:
+            raise
+        raise ExportFailed(
+            f"There is already a file {target}. Nothing was written: add --replace to "
+            "replace it, or choose another name with --to.",
+            file_exists=True,
+        ) from None
+    print(
+        f"Wrote the assessment of {uk_date(latest.assessed_on)} for {client.case_ref} to {written}"
+    )
+    print(f"Warning: {NOT_ENCRYPTED_WARNING}", file=sys.stderr)
+    return 0
+
+
+def _export_path(to: str | None, default_folder: Path, file_name: str) -> Path:
+    """`--to` names a folder (one that exists, or ends in a slash) or a file."""
+    from pathlib import Path
+
+    if not to:
+        return default_folder / file_name
+    chosen = Path(to).expanduser()
+    if chosen.is_dir() or to.endswith(("/", os.sep)):
+        return chosen / file_name
+    return chosen
 
 
 def _counted(count: int, thing: str) -> str:

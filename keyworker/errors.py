@@ -47,3 +47,15 @@ class CaseloadLocked(KeyworkerError):
 
     def __init__(self) -> None:
         super().__init__("The caseload is locked. Unlock it to carry on.")
+
+
+class ExportFailed(KeyworkerError):
+    """A document could not be written where the user chose; nothing was left behind.
+
+    `file_exists` says the only problem was a file already there, which the user may
+    choose to replace.
+    """
+
+    def __init__(self, message: str, *, file_exists: bool = False) -> None:
+        super().__init__(message)
+        self.file_exists = file_exists
