@@ -30,6 +30,9 @@ from keyworker.vocabulary import RISK_KINDS
 Reason = Literal["no_contact", "flag_review", "key_date"]
 Who = tuple[UUID, str, str]  # client id, case reference, name to show
 
+OPEN_STATUSES = ("referred", "active", "paused")
+CONTACT_EXPECTED = ("referred", "active")  # paused cases expect no contact
+
 # Most urgent reason first; within a reason, the earliest `due` first.
 REASON_ORDER: dict[str, int] = {"flag_review": 0, "key_date": 1, "no_contact": 2}
 KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}

@@ -13,7 +13,8 @@ from keyworker.errors import DamagedFile, InvalidInput, UnknownClient
 from keyworker.models import Client, ClientRecord
 from keyworker.templates import Template, parse_template
 from storage import Caseload, CaseloadPaths
-from storage.caseload import _ASSESSMENT_COLUMNS, ReviewDue
+from storage.assessments import ASSESSMENT_COLUMNS
+from storage.caseload import ReviewDue
 from tests.conftest import NOW, PASSPHRASE, make_client, make_note
 
 TEMPLATE_TEXT = """
@@ -520,7 +521,7 @@ def test_the_audit_digests_assessment_rows_in_the_tables_column_order(
     caseload: Caseload,
 ) -> None:
     columns = [r[1] for r in caseload._conn.execute("PRAGMA table_info(assessments)")]
-    assert columns == ["seq", *_ASSESSMENT_COLUMNS, "body"]
+    assert columns == ["seq", *ASSESSMENT_COLUMNS, "body"]
 
 
 def test_an_assessment_damaged_outside_the_app_is_refused(caseload: Caseload) -> None:
