@@ -1,4 +1,4 @@
-"""What needs the keyworker's attention: overdue flag reviews, key dates, no contact.
+"""What needs the keyworker's attention: flag reviews, key dates, assessment reviews, contact.
 
 Storage finds the candidates with a few indexed queries; this module words them and puts
 them in order, so the rules read (and test) without a database.
@@ -7,7 +7,13 @@ The rules, on open cases (referred, active or paused; never closed or transferre
 - flag_review: an active flag whose review date has passed. Flags are what must never be
   missed, so these come first, the longest overdue first.
 - key_date: a release date or the end of an order from today to `key_date_days` ahead.
-  Next, soonest first.
+  Next, soonest first: they are set by courts and prisons, and cannot be moved.
+- review_due: the review date of a person's current assessment (their latest completed
+  one, a correction standing in for what it corrects), whenever overdue, or from today
+  to `key_date_days` ahead. A review already started as a draft still counts until it is
+  completed. Next, the longest overdue first: a review is a date agreed with the person,
+  work the keyworker can plan but should not let slide; it comes before no_contact,
+  which can run to hundreds of people on a large caseload and would bury it.
 - no_contact: a referred or active case (a paused one is left out: nobody expects
   contact) whose last case note was `no_contact_days` or more days ago; with no note at
   all, counted from the referral date, or from the day the case was added when there is
@@ -27,14 +33,13 @@ from keyworker.dates import long_date
 from keyworker.models import Record
 from keyworker.vocabulary import RISK_KINDS
 
-Reason = Literal["no_contact", "flag_review", "key_date"]
+Reason = Literal["no_contact", "flag_review", "key_date", "review_due"]
 Who = tuple[UUID, str, str]  # client id, case reference, name to show
 
 OPEN_STATUSES = ("referred", "active", "paused")
 CONTACT_EXPECTED = ("referred", "active")  # paused cases expect no contact
-
 # Most urgent reason first; within a reason, the earliest `due` first.
-REASON_ORDER: dict[str, int] = {"flag_review": 0, "key_date": 1, "no_contact": 2}
+REASON_ORDER: dict[str, int] = {"flag_review": 0, "key_date": 1, "review_due": 2, "no_contact": 3}
 KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}
 
 
@@ -47,8 +52,9 @@ class AttentionItem(Record):
     reason: Reason
     detail: str
     due: date | None
-    """flag_review: the review date missed; key_date: the date itself; no_contact: the
-    day contact fell due (the last contact, or the referral, plus `no_contact_days`)."""
+    """flag_review: the review date missed; key_date: the date itself; review_due: the
+    assessment's next review date; no_contact: the day contact fell due (the last
+    contact, or the referral, plus `no_contact_days`)."""
 
 
 def flag_review(who: Who, kinds: Iterable[str], review_date: date) -> AttentionItem:
@@ -82,6 +88,20 @@ def key_date(who: Who, events: Iterable[str], on: date, today: date) -> Attentio
     return _item(who, "key_date", f"{what}{verb} {when}", on)
 
 
+def review_due(who: Who, template_title: str, due: date, today: date) -> AttentionItem:
+    """The review of an assessment made with the template titled `template_title`."""
+    days = (due - today).days
+    if days < 0:
+        when = f"overdue since {long_date(due)}"
+    elif days == 0:
+        when = "due today"
+    elif days == 1:
+        when = f"due tomorrow, {long_date(due)}"
+    else:
+        when = f"due on {long_date(due)}, in {days} days"
+    return _item(who, "review_due", f"Assessment review {when} ({template_title})", due)
+
+
 def no_contact(
     who: Who, last_contact: date | None, referred: date, days: int, today: date
 ) -> AttentionItem:
@@ -98,7 +118,7 @@ def no_contact(
 
 
 def most_urgent_first(items: Iterable[AttentionItem]) -> list[AttentionItem]:
-    """Overdue flag reviews, then key dates soonest first, then the longest without contact."""
+    """Overdue flag reviews, key dates soonest first, assessment reviews, then contact."""
     return sorted(
         items,
         key=lambda i: (REASON_ORDER[i.reason], i.due or date.max, i.case_ref, i.detail),

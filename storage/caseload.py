@@ -594,12 +594,13 @@ class Caseload(AssessmentStore):
         with self._lock:
             flags = self._rows(_OVERDUE_FLAGS, (today.isoformat(),))
             dates = self._rows(_KEY_DATES, (today.isoformat(), horizon.isoformat()))
+            assessments = self._review_rows(horizon)
             quiet = self._rows(_NO_CONTACT, _no_contact_bounds(today, no_contact_days))
         items: list[AttentionItem] = []
         reviews: dict[tuple[str, str], list[str]] = {}
         for r in flags:
             reviews.setdefault((r["id"], r["review_date"]), []).append(r["kind"])
-        who = {r["id"]: _who(r) for r in (*flags, *dates, *quiet)}
+        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet)}
         for (cid, review), kinds in reviews.items():
             items.append(attn.flag_review(who[cid], kinds, date.fromisoformat(review)))
         for r in dates:
@@ -610,6 +611,9 @@ class Caseload(AssessmentStore):
                     events.setdefault(on, []).append(event)
             for on, names in events.items():
                 items.append(attn.key_date(who[r["id"]], names, on, today))
+        for r in assessments:
+            due = date.fromisoformat(r["next_review"])
+            items.append(attn.review_due(who[r["id"]], r["title"], due, today))
         for r in quiet:
             last = _local_date(r["last_at"])
             referred = _date(r["referral_date"]) or _local_date(r["added_at"]) or today

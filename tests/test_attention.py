@@ -1,4 +1,4 @@
-"""What needs attention: overdue flag reviews, key dates coming up, no contact.
+"""What needs attention: overdue flag reviews, key dates, assessment reviews, no contact.
 
 Today is Sun 22 Nov 2026 (the FixedClock); thresholds are 14 days without contact and
 key dates up to 28 days ahead unless a test says otherwise.
@@ -14,6 +14,7 @@ from keyworker.clock import FixedClock
 from storage import Caseload, CaseloadPaths
 from storage.migrations import LATEST, schema_version
 from tests.conftest import NOW, PASSPHRASE, make_client, make_flag, make_note
+from tests.test_assessment_storage import LATER, TEMPLATE, complete_one, draft_for
 
 
 def _shown(caseload: Caseload, no_contact_days: int = 14, key_date_days: int = 28) -> list:
@@ -174,6 +175,118 @@ def test_overdue_reviews_come_first_then_key_dates_then_the_longest_without_cont
     ]
 
 
+def test_assessment_reviews_due_or_overdue_on_open_cases(caseload: Caseload) -> None:
+    today = NOW.date()
+    for name, status, next_review, on in [
+        ("Olly Overdue", "active", date(2026, 11, 1), date(2026, 8, 1)),
+        ("Tara Today", "paused", today, date(2026, 9, 1)),
+        ("Tom Tomorrow", "referred", date(2026, 11, 23), date(2026, 9, 1)),
+        ("Fay Four Days", "active", date(2026, 11, 26), date(2026, 9, 1)),
+        ("Lee Last Day", "active", date(2026, 12, 20), date(2026, 9, 1)),
+        ("Far Off", "active", date(2026, 12, 21), date(2026, 9, 1)),
+        ("No Review Set", "active", None, date(2026, 9, 1)),
+    ]:
+        complete_one(caseload, make_client(caseload, name, status=status), next_review, on=on)
+    closed = make_client(caseload, "Closed Case", status="active")
+    complete_one(caseload, closed, date(2026, 11, 1), on=date(2026, 8, 1))
+    caseload.change_status(closed.id, "closed", "moved_out_of_area")
+    moved = make_client(caseload, "Moved Over", status="transferred")
+    complete_one(caseload, moved, date(2026, 11, 1), on=date(2026, 8, 1))
+
+    assert [(name, reason, detail, due) for name, reason, detail, due in _shown(caseload)] == [
+        (
+            "Olly Overdue",
+            "review_due",
+            "Assessment review overdue since Sun 1 Nov 2026 (Mini assessment)",
+            date(2026, 11, 1),
+        ),
+        ("Tara Today", "review_due", "Assessment review due today (Mini assessment)", today),
+        (
+            "Tom Tomorrow",
+            "review_due",
+            "Assessment review due tomorrow, Mon 23 Nov 2026 (Mini assessment)",
+            date(2026, 11, 23),
+        ),
+        (
+            "Fay Four Days",
+            "review_due",
+            "Assessment review due on Thu 26 Nov 2026, in 4 days (Mini assessment)",
+            date(2026, 11, 26),
+        ),
+        (
+            "Lee Last Day",
+            "review_due",
+            "Assessment review due on Sun 20 Dec 2026, in 28 days (Mini assessment)",
+            date(2026, 12, 20),
+        ),
+    ]
+    assert [name for name, *_ in _shown(caseload, key_date_days=1)] == [
+        "Olly Overdue",
+        "Tara Today",
+        "Tom Tomorrow",
+    ]
+
+
+def test_only_each_persons_current_assessment_counts_for_review(caseload: Caseload) -> None:
+    reviewed = make_client(caseload, "Rhea Reviewed", status="active")
+    complete_one(caseload, reviewed, date(2026, 10, 1), on=date(2026, 6, 1))
+    complete_one(caseload, reviewed, date(2027, 2, 1), on=date(2026, 10, 1))
+    ended = make_client(caseload, "Nora No More Reviews", status="active")
+    complete_one(caseload, ended, date(2026, 10, 1), on=date(2026, 6, 1))
+    complete_one(caseload, ended, None, on=date(2026, 10, 1))
+    sooner = make_client(caseload, "Cora Corrected", status="active")
+    original = complete_one(caseload, sooner, date(2027, 2, 1), on=date(2026, 10, 1))
+    caseload.correct_assessment(
+        original.id,
+        original.model_copy(update={"next_review": date(2026, 11, 25)}),
+        "The review agreed was sooner",
+        LATER,
+    )
+    later = make_client(caseload, "Colin Corrected Later", status="active")
+    original = complete_one(caseload, later, date(2026, 11, 10), on=date(2026, 10, 1))
+    caseload.correct_assessment(
+        original.id,
+        original.model_copy(update={"next_review": date(2027, 1, 10)}),
+        "The review agreed was later",
+        LATER,
+    )
+    started = make_client(caseload, "Dee Draft Started", status="active")
+    done = complete_one(caseload, started, date(2026, 11, 15), on=date(2026, 8, 15))
+    review = draft_for(started).model_copy(update={"kind": "review", "review_of": done.id})
+    caseload.start_assessment(review, TEMPLATE)
+
+    assert [(name, due) for name, _, _, due in _shown(caseload)] == [
+        ("Dee Draft Started", date(2026, 11, 15)),
+        ("Cora Corrected", date(2026, 11, 25)),
+    ]
+    due = caseload.reviews_due(NOW.date(), 28)
+    assert [(d.display_name, d.due) for d in due] == [
+        ("Dee Draft Started", date(2026, 11, 15)),
+        ("Cora Corrected", date(2026, 11, 25)),
+    ]
+
+
+def test_reviews_come_after_flags_and_key_dates_and_before_no_contact(
+    caseload: Caseload,
+) -> None:
+    everything = make_client(
+        caseload, "Everything Due", status="active", release_date=date(2026, 12, 1)
+    )
+    caseload.add_note(make_note(everything, "Seen", day=2))
+    caseload.add_flag(make_flag(everything, review_date=date(2026, 11, 20)))
+    complete_one(caseload, everything, date(2026, 11, 1), on=date(2026, 8, 1))
+    reviewed = make_client(caseload, "Review Only", status="active")
+    complete_one(caseload, reviewed, date(2026, 10, 1), on=date(2026, 8, 1))
+
+    assert [(name, reason) for name, reason, *_ in _shown(caseload)] == [
+        ("Everything Due", "flag_review"),
+        ("Everything Due", "key_date"),
+        ("Review Only", "review_due"),
+        ("Everything Due", "review_due"),
+        ("Everything Due", "no_contact"),
+    ]
+
+
 def test_last_contact_follows_notes_added_and_edited(caseload: Caseload) -> None:
     client = make_client(caseload, "Dan Price", status="active")
     caseload.add_note(make_note(client, "First meeting", day=1))
@@ -237,3 +350,19 @@ def test_wording_of_single_days_and_several_flags() -> None:
     assert three.detail == (
         "Domestic abuse, child safeguarding and other flags: review overdue since Sun 1 Nov 2026"
     )
+
+
+def test_wording_of_assessment_reviews() -> None:
+    who = (uuid4(), "KW-22222", "Dan")
+    today = NOW.date()
+    title = "Needs assessment: reducing reoffending pathways"
+    worded = [
+        attention.review_due(who, title, today + timedelta(days=days), today).detail
+        for days in (-1, 0, 1, 2)
+    ]
+    assert worded == [
+        f"Assessment review overdue since Sat 21 Nov 2026 ({title})",
+        f"Assessment review due today ({title})",
+        f"Assessment review due tomorrow, Mon 23 Nov 2026 ({title})",
+        f"Assessment review due on Tue 24 Nov 2026, in 2 days ({title})",
+    ]
