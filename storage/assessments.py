@@ -6,7 +6,8 @@ transactions (`_write`) with an entry in its audit trail (`_trail`) per row, and
 with `_rows`, under the same lock as every other use of the connection.
 
 An assessment is kept whole as its JSON `body`, with the columns that lists and reviews
-query beside it; a row whose columns and body disagree is refused when read.
+query beside it; a row whose columns and body disagree is refused when read and named
+by `keyworker check`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from uuid import UUID
 from keyworker import assessments as assess
 from keyworker.assessments import Assessment
 from keyworker.attention import OPEN_STATUSES
-from keyworker.errors import DamagedFile, InvalidInput, UnknownClient
+from keyworker.errors import DamagedFile, InvalidInput, KeyworkerError, UnknownClient
 from keyworker.identifiers import new_id
 from keyworker.templates import Template
 from storage import rows
-from storage.audit import CREATED, field_names
+from storage.audit import CREATED, Problem, field_names, record_key
 
 if TYPE_CHECKING:
     import contextlib
@@ -200,7 +201,8 @@ class AssessmentStore:
             " VALUES (?, ?, ?, ?)",
             values,
         )
-        saved = (template_key(template.id, template.version), CREATED, values)
+        row = dict(zip(self._trail.columns("assessment_templates"), values, strict=True))
+        saved = (record_key("assessment_templates", row), CREATED, values)
         self._trail.record(self._now(), "create", "assessment_templates", [saved])
 
     def _fitted(self, batch: list[Assessment]) -> list[Assessment]:
@@ -329,10 +331,36 @@ class AssessmentStore:
             (str(client_id), template_id),
         )
 
+    # Checking -----------------------------------------------------------------------
 
-def template_key(template_id: str, version: int) -> str:
-    """How the audit trail names a kept template version: "mini/1"."""
-    return f"{template_id}/{version}"
+    def _check_assessments(self) -> list[Problem]:
+        """Every kept template and assessment readable, consistent and fitting.
+
+        For `Caseload.check`, holding its lock. Problems name records by id and case
+        reference, never by what they hold.
+        """
+        problems: list[Problem] = []
+        templates: dict[tuple[str, int], Template | None] = {}
+        for template_id, version, body in self._conn.execute(_ALL_TEMPLATES):
+            template = _parsed_template(body)
+            if template is None or template.key != (template_id, version):
+                problems.append(
+                    Problem(
+                        f"The kept assessment template '{template_id}' version {version} is "
+                        "damaged: it cannot be read as that template."
+                    )
+                )
+                template = None
+            templates[template_id, version] = template
+        cursor = self._conn.execute(_ALL_ASSESSMENTS)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            wrong = _assessment_problem(row, templates)
+            if wrong:
+                owner = f" of client {row['case_ref']}" if row["case_ref"] else ""
+                problems.append(Problem(f"An assessment ({row['id']}){owner} {wrong}."))
+        return problems
 
 
 # Assessments as rows: the model's JSON as `body`, with the columns that are queried.
@@ -374,6 +402,11 @@ _TEMPLATE_BODY = "SELECT body FROM assessment_templates WHERE template_id = ? AN
 _TEMPLATE_TITLE = (
     "SELECT json_extract(body, '$.title') AS title FROM assessment_templates"
     " WHERE template_id = ? AND version = ?"
+)
+_ALL_TEMPLATES = "SELECT template_id, version, body FROM assessment_templates ORDER BY rowid"
+_ALL_ASSESSMENTS = (
+    "SELECT a.*, c.case_ref FROM assessments a LEFT JOIN clients c ON c.id = a.client_id"
+    " ORDER BY a.seq"
 )
 _DAMAGED_ASSESSMENT = (
     "A saved assessment is damaged and cannot be read. Restore the caseload from a backup; "
@@ -438,6 +471,30 @@ def assessment_from_row(row: rows.Row) -> Assessment:
     if assessment is None or not _columns_agree(row, assessment):
         raise DamagedFile(_DAMAGED_ASSESSMENT)
     return assessment
+
+
+def _assessment_problem(
+    row: rows.Row, templates: dict[tuple[str, int], Template | None]
+) -> str | None:
+    """What is wrong with one stored assessment, in words that hold none of it."""
+    assessment = _parsed_assessment(row["body"])
+    if assessment is None:
+        return "is damaged: its saved content cannot be read as an assessment"
+    if not _columns_agree(row, assessment):
+        return "is damaged: the columns beside its saved content do not agree with it"
+    key = (assessment.template_id, assessment.template_version)
+    if key not in templates:
+        return f"was made with a template that is not kept ('{key[0]}' version {key[1]})"
+    template = templates[key]
+    if template is None:
+        return None  # the damaged template is named on its own
+    try:
+        fits = assess.checked(template, assessment) == assessment
+    except (KeyworkerError, ValueError):
+        fits = False
+    if not fits:
+        return f"does not fit its template ('{key[0]}' version {key[1]})"
+    return None
 
 
 def _template_from_body(body: str) -> Template:

@@ -33,7 +33,11 @@ AUDITED_TABLES = {
     "family_members": "family member",
     "risk_flags": "risk flag",
     "case_notes": "case note",
+    "assessment_templates": "assessment template",
+    "assessments": "assessment",
 }
+# How the trail names a row: by its `id`, or by these columns joined with "/" ("mini/1").
+RECORD_KEYS = {"assessment_templates": ("template_id", "version")}
 
 
 @dataclass(frozen=True)
@@ -200,10 +204,10 @@ class AuditTrail:
         noun = AUDITED_TABLES[table]
         seen: set[str] = set()
         columns = self._columns[table]
-        cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY seq")
+        cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
         for values in cursor:
             row = dict(zip(columns, values, strict=True))
-            record_id = str(row["id"])
+            record_id = record_key(table, row)
             seen.add(record_id)
             expected = latest.get(record_id)
             if expected is None:
@@ -217,16 +221,27 @@ class AuditTrail:
                 )
         for record_id, digest in latest.items():
             if digest is not None and record_id not in seen:
-                yield Problem(f"A {noun} ({record_id}) was deleted outside Keyworker Assistant.")
+                yield Problem(f"{_a(noun)} ({record_id}) was deleted outside Keyworker Assistant.")
 
     def _name(self, table: str, noun: str, row: dict[str, object]) -> str:
         if table == "clients":
             return f"Client {row['case_ref']}"
-        found = self._conn.execute(
-            "SELECT case_ref FROM clients WHERE id = ?", (row.get("client_id"),)
-        ).fetchone()
+        found = None
+        if "client_id" in row:
+            found = self._conn.execute(
+                "SELECT case_ref FROM clients WHERE id = ?", (row["client_id"],)
+            ).fetchone()
         owner = f" of client {found[0]}" if found else ""
-        return f"A {noun} ({row['id']}){owner}"
+        return f"{_a(noun)} ({record_key(table, row)}){owner}"
+
+
+def record_key(table: str, row: dict[str, object]) -> str:
+    """The record id the trail gives a row of `table`."""
+    return "/".join(str(row[c]) for c in RECORD_KEYS.get(table, ("id",)))
+
+
+def _a(noun: str) -> str:
+    return f"{'An' if noun[0] in 'aeiou' else 'A'} {noun}"
 
 
 def _same(stored: object, computed: bytes) -> bool:

@@ -657,6 +657,7 @@ class Caseload(AssessmentStore):
             problems.append(
                 Problem("The record of each client's last contact is out of step with the notes.")
             )
+        problems.extend(self._check_assessments())
         problems.extend(self._trail.verify())
         return problems
 

@@ -511,6 +511,10 @@ def test_every_assessment_write_is_audited_without_its_answers(caseload: Caseloa
         ("create", "assessments", '["*"]'),
         ("delete", "assessments", "[]"),
     ]
+    kept = caseload._conn.execute(
+        "SELECT record_id FROM audit WHERE record_table = 'assessment_templates'"
+    ).fetchall()
+    assert kept == [("mini/1",)]
     dump = repr(caseload._conn.execute("SELECT * FROM audit").fetchall())
     for value in (WORDS, "cousin", "nowhere", "own_home", "Typed the wrong date"):
         assert value not in dump
@@ -534,6 +538,12 @@ def test_an_assessment_damaged_outside_the_app_is_refused(caseload: Caseload) ->
 
     with pytest.raises(DamagedFile, match="assessment is damaged"):
         caseload.assessment(saved.id)
+    assert [str(p) for p in caseload.check()] == [
+        f"An assessment ({saved.id}) of client {client.case_ref} is damaged: the columns beside "
+        "its saved content do not agree with it.",
+        f"An assessment ({saved.id}) of client {client.case_ref} was changed outside "
+        "Keyworker Assistant.",
+    ]
 
 
 def test_a_version_2_caseload_gains_assessments_and_keeps_its_clients(

@@ -8,6 +8,7 @@ from keyworker.cli import main
 from storage import Caseload, driver
 from storage.keyfile import KeyFile
 from tests.conftest import PASSPHRASE, make_client, make_flag, make_note
+from tests.test_assessment_storage import WORDS, complete_one
 
 
 def _raw_connection(caseload: Caseload):
@@ -104,3 +105,101 @@ def test_an_audit_hash_replaced_with_text_is_found(filled, capsys, env_passphras
     code, output = _check(capsys, env_passphrase)
     assert code == 1
     assert "audit trail has been altered at entry 1" in output
+
+
+@pytest.fixture
+def assessed(caseload: Caseload):
+    client = make_client(caseload, "Daniel Price", status="active")
+    done = complete_one(caseload, client, None, tonight="nowhere")
+    assert caseload.check() == []
+    caseload.close()
+    return caseload, client, done
+
+
+def test_an_assessment_changed_outside_the_app_is_named_without_its_answers(
+    assessed, capsys, env_passphrase
+) -> None:
+    caseload, client, done = assessed
+    with _raw_connection(caseload) as raw:
+        raw.execute("UPDATE assessments SET body = replace(body, 'nowhere', 'own_home')")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert (
+        f"An assessment ({done.id}) of client {client.case_ref} was changed outside "
+        "Keyworker Assistant." in output
+    )
+    # Its council answer is now one the template hides, so it no longer fits.
+    assert f"of client {client.case_ref} does not fit its template ('mini' version 1)" in output
+    for value in (WORDS, "own_home", "nowhere", "Daniel"):
+        assert value not in output
+
+
+def test_an_assessments_columns_changed_apart_from_its_body_are_found(
+    assessed, capsys, env_passphrase
+) -> None:
+    caseload, client, done = assessed
+    with _raw_connection(caseload) as raw:
+        raw.execute("UPDATE assessments SET next_review = '2026-12-01'")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert (
+        f"An assessment ({done.id}) of client {client.case_ref} is damaged: the columns "
+        "beside its saved content do not agree with it." in output
+    )
+
+
+def test_an_assessment_added_or_deleted_outside_the_app_is_found(
+    assessed, capsys, env_passphrase
+) -> None:
+    caseload, client, done = assessed
+    with _raw_connection(caseload) as raw:
+        raw.execute(
+            "INSERT INTO assessments (id, client_id, template_id, template_version, kind,"
+            " status, assessed_on, started_at, body)"
+            " SELECT 'x1', client_id, template_id, template_version, kind, 'draft',"
+            " assessed_on, started_at, 'not an assessment' FROM assessments"
+        )
+        raw.execute("DELETE FROM assessments WHERE id = ?", (str(done.id),))
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert f"An assessment (x1) of client {client.case_ref} was added outside" in output
+    assert "An assessment (x1) of client" in output and "cannot be read as an assessment" in output
+    assert f"An assessment ({done.id}) was deleted outside Keyworker Assistant." in output
+
+
+def test_a_kept_template_changed_or_removed_outside_the_app_is_found(
+    assessed, capsys, env_passphrase
+) -> None:
+    caseload, client, done = assessed
+    with _raw_connection(caseload) as raw:
+        raw.execute("UPDATE assessment_templates SET body = replace(body, 'Mini', 'Maxi')")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert "An assessment template (mini/1) was changed outside Keyworker Assistant." in output
+
+    with _raw_connection(caseload) as raw:
+        raw.execute("PRAGMA foreign_keys = OFF")
+        raw.execute("DELETE FROM assessment_templates")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert "An assessment template (mini/1) was deleted outside Keyworker Assistant." in output
+    assert "A row in assessments points at a missing row in assessment_templates." in output
+    assert (
+        f"An assessment ({done.id}) of client {client.case_ref} was made with a template "
+        "that is not kept ('mini' version 1)." in output
+    )
+
+
+def test_a_kept_template_that_no_longer_reads_is_named_once(
+    assessed, capsys, env_passphrase
+) -> None:
+    caseload, _, _ = assessed
+    with _raw_connection(caseload) as raw:
+        raw.execute("UPDATE assessment_templates SET body = '{}'")
+    code, output = _check(capsys, env_passphrase)
+    assert code == 1
+    assert output.count("'mini' version 1") == 1
+    assert (
+        "The kept assessment template 'mini' version 1 is damaged: it cannot be read as that "
+        "template." in output
+    )
