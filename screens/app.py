@@ -143,6 +143,7 @@ class KeyworkerApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.caseload is not None:
+            self._save_open_work()
             self.caseload.close()
             self.caseload = None
 
@@ -214,6 +215,7 @@ class KeyworkerApp(App[None]):
     async def _lock(self, caseload: Caseload) -> None:
         try:
             await self._let_workers_finish()
+            self._save_open_work()
             caseload.lock()  # no await since the last check, so no worker slipped in
             self.sub_title = ""
             await self.push_screen(LockScreen(caseload), callback=self._unlocked)
@@ -230,6 +232,14 @@ class KeyworkerApp(App[None]):
             await asyncio.sleep(0.01)
         for worker in others:
             worker.cancel()
+
+    def _save_open_work(self) -> None:
+        """Let screens holding unsaved work (a draft assessment) save it before the
+        caseload locks or closes: each such screen has a `save_before_closing` method."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_before_closing", None)
+            if save is not None:
+                save()
 
     def _unlocked(self, _: None = None) -> None:
         if self.caseload is not None:

@@ -24,6 +24,8 @@ from keyworker.clock import Clock
 from keyworker.dates import long_date
 from keyworker.errors import KeyworkerError
 from keyworker.models import CaseNote, Client, ClientRecord, FamilyMember, RiskFlag, StatusChange
+from screens.assessment_list import AssessmentsPane, AssessmentTable
+from screens.assessment_start import AssessmentStarter
 from screens.client_form import ClientForm
 from screens.client_text import CLOSED_STATUSES, kind_words, title_line
 from screens.client_widgets import (
@@ -57,6 +59,7 @@ TAB_FOCUS = {
     "family": "#family-table",
     "risks": "#flag-table",
     "notes": "#notes-table",
+    "assessments": "#assessment-table",
 }
 
 
@@ -64,7 +67,7 @@ def _tab_binding(number: int, tab: str, title: str) -> Binding:
     return Binding(str(number), f"show_tab('{tab}')", title, show=False, id=f"client_tab_{tab}")
 
 
-class ClientScreen(Screen[None]):
+class ClientScreen(AssessmentStarter, Screen[None]):
     """A client's record, opened from the caseload; Escape goes back to it."""
 
     DEFAULT_CSS = """
@@ -99,13 +102,29 @@ class ClientScreen(Screen[None]):
         Binding("c", "close_case", "Close case", id="close_case", tooltip="Close the case."),
         Binding("c", "reopen_case", "Reopen case", id="reopen_case", tooltip="Reopen the case."),
         Binding("e", "edit_client", "Edit details", id="edit_client"),
+        Binding(
+            "d",
+            "distance",
+            "Distance travelled",
+            show=False,
+            id="distance",
+            tooltip="Ratings, need levels and motivation across the assessments.",
+        ),
         Binding("escape", "back", "Back", id="client_back", tooltip="Back to the caseload."),
+        Binding(
+            "s",
+            "assess",
+            "Assess",
+            id="assess",
+            tooltip="Start an assessment or review, or carry on with the draft.",
+        ),
         Binding("f", "add_family_member", "Add family member", show=False, id="add_family_member"),
         Binding("r", "add_flag", "Add risk flag", show=False, id="add_flag"),
         _tab_binding(1, "overview", "Show the overview"),
         _tab_binding(2, "family", "Show family and dependants"),
         _tab_binding(3, "risks", "Show risks and safeguarding"),
         _tab_binding(4, "notes", "Show the notes"),
+        _tab_binding(5, "assessments", "Show the assessments"),
     ]
 
     @dataclass
@@ -144,6 +163,8 @@ class ClientScreen(Screen[None]):
                 yield RisksPane(id="risks-pane")
             with TabPane("Notes", id="notes"):
                 yield NotesPane(id="notes-pane")
+            with TabPane("Assessments", id="assessments"):
+                yield AssessmentsPane(id="assessments-pane")
         yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -213,6 +234,7 @@ class ClientScreen(Screen[None]):
         self.query_one(FamilyPane).show(record.family, today, select.pop(FamilyTable, None))
         self.query_one(RisksPane).show(record.flags, today, select.pop(FlagTable, None))
         self.query_one(NotesPane).show(record.notes, select.pop(NotesTable, None))
+        self.query_one(AssessmentsPane).show(record.assessments, select.pop(AssessmentTable, None))
 
     def _current_member(self) -> FamilyMember | None:
         member: FamilyMember | None = self.query_one(FamilyPane).current
@@ -229,6 +251,8 @@ class ClientScreen(Screen[None]):
             self._edit_family_member()
         elif isinstance(event.table, FlagTable):
             self._edit_flag()
+        elif isinstance(event.table, AssessmentTable):
+            self.open_assessment()
 
     # Actions: each runs only when check_action allows it ------------------------------
 
@@ -239,7 +263,7 @@ class ClientScreen(Screen[None]):
                 return None if action == "close_case" else False
             closed = record.client.status in CLOSED_STATUSES
             return closed if action == "reopen_case" else not closed
-        if action in ("quick_note", "edit_client", "add_family_member", "add_flag"):
+        if action in ("quick_note", "edit_client", "add_family_member", "add_flag", "assess"):
             return None if record is None else True
         if action == "remove_family_member":
             return None if self._current_member() is None else True
@@ -250,6 +274,11 @@ class ClientScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_distance(self) -> None:
+        from screens.distance import DistanceScreen
+
+        self.app.push_screen(DistanceScreen(self.caseload, self.clock, self.client_id))
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -20,6 +20,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Select, Static
 
+from keyworker.assessments import Assessment
 from keyworker.models import CaseNote, Client, ClientRecord, FamilyMember, RiskFlag
 from keyworker.vocabulary import CONTACT_TYPES, PATHWAYS, Vocabulary
 from screens.client_text import (
@@ -44,7 +45,7 @@ from screens.client_text import (
 )
 from screens.row_table import Column, RowTable
 
-Item = TypeVar("Item", FamilyMember, RiskFlag, CaseNote)
+Item = TypeVar("Item", FamilyMember, RiskFlag, CaseNote, Assessment)
 
 TWO_COLUMNS = 110  # from this width the overview sits in two columns
 WIDE_NOTES = 120  # from this width the notes table has room for pathways and author
@@ -239,7 +240,7 @@ class NotesTable(RecordTable[CaseNote]):
         return len(self.columns) == len(self.WIDE)
 
 
-def _key_of(item: FamilyMember | RiskFlag | CaseNote) -> str:
+def _key_of(item: FamilyMember | RiskFlag | CaseNote | Assessment) -> str:
     return str(item.id)
 
 

@@ -27,6 +27,7 @@ from keyworker.errors import DamagedFile, KeyworkerError
 from keyworker.models import CaseNote, Client, FamilyMember
 from keyworker.settings import Settings
 from screens.app import make_app
+from screens.assessment_list import AssessmentTable
 from screens.client import ClientScreen
 from screens.client_form import ClientForm
 from screens.client_text import (
@@ -783,7 +784,7 @@ async def test_escape_goes_back(caseload: Caseload, clock: FixedClock) -> None:
 async def test_every_binding_has_a_description_and_an_id(
     caseload: Caseload, clock: FixedClock
 ) -> None:
-    for owner in (ClientScreen, FamilyTable, FlagTable):
+    for owner in (ClientScreen, FamilyTable, FlagTable, AssessmentTable):
         for binding in owner.BINDINGS:
             assert binding.description and binding.id  # type: ignore[union-attr]
     client = make_client(caseload, status="active")
@@ -791,14 +792,15 @@ async def test_every_binding_has_a_description_and_an_id(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
         footer = footer_line(app)
-        for words in ("Quick note", "Close case", "Edit details", "Back"):
+        for words in ("Quick note", "Close case", "Edit details", "Back", "Assess"):
             assert words in footer
         await pilot.press("2")
         footer = footer_line(app)
         for words in ("Edit", "Add", "Remove", "Quick note", "Back"):
             assert words in footer
         tabs = screen.query_one(TabbedContent)
-        for key, tab in zip("4321", ("notes", "risks", "family", "overview"), strict=True):
+        tab_names = ("assessments", "notes", "risks", "family", "overview")
+        for key, tab in zip("54321", tab_names, strict=True):
             await pilot.press(key)
             assert tabs.active == tab
 
