@@ -182,8 +182,8 @@ def _changes(template: Template, previous: Assessment, assessment: Assessment) -
 
 
 def _change_words(section: Section, change: Change) -> str:
-    before = _block(_value_words(section, change, change.before))
-    after = _block(_value_words(section, change, change.after))
+    before = _block(change_value_words(section, change, change.before))
+    after = _block(change_value_words(section, change, change.after))
     if "\n" in before or "\n" in after:
         return f"{before}{HARD_BREAK}→ {after}"
     return f"{before} → {after}"
@@ -195,7 +195,8 @@ def _labelled(what: str) -> str:
     return label if label.endswith(("?", ":", ".", "!")) else f"{label}:"
 
 
-def _value_words(section: Section, change: Change, value: object) -> str:
+def change_value_words(section: Section, change: Change, value: object) -> str:
+    """A changed answer or rating (`change.before` or `.after`) in words."""
     if section.rated and change.what in _RATING_FIELDS:
         return rating_words(_RATING_FIELDS[change.what], value)
     if change.what == "Skipped":

@@ -21,8 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from keyworker.assessment_text import answer_words, rating_words
-from keyworker.assessments import RATING_NAMES, Assessment, Change, Step, changes, steps
+from keyworker.assessment_text import change_value_words, rating_words
+from keyworker.assessments import Assessment, Change, Step, changes, steps
 from keyworker.dates import uk_date
 from keyworker.errors import InvalidInput
 from keyworker.templates import Template
@@ -68,19 +68,11 @@ def step_line(step: Step, own_ratings: Any) -> Text:
 
 def change_lines(template: Template, found: Iterable[Change]) -> list[str]:
     """Each change as "Section: what: before → after", in words."""
-    rating_fields = {name: field for field, name in RATING_NAMES.items()}
     lines = []
     for change in found:
         section = template.section(change.section_id)
-        field = rating_fields.get(change.what)
-        if field is not None:
-            before, after = rating_words(field, change.before), rating_words(field, change.after)
-        elif change.what == "Skipped":
-            before, after = change.before or "asked", change.after or "asked"
-        else:
-            question = next(q for q in section.questions if q.text == change.what)
-            before = answer_words(question, change.before)  # type: ignore[arg-type]
-            after = answer_words(question, change.after)  # type: ignore[arg-type]
+        before = change_value_words(section, change, change.before)
+        after = change_value_words(section, change, change.after)
         lines.append(f"{section.title}: {change.what}: {before} → {after}")
     return lines
 

@@ -833,7 +833,9 @@ async def test_family_members_born_on_a_date_show_their_age(
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("tab", ["1", "2", "3", "4"], ids=["overview", "family", "risks", "notes"])
+@pytest.mark.parametrize(
+    "tab", ["1", "2", "3", "4", "5"], ids=["overview", "family", "risks", "notes", "assessments"]
+)
 def test_client_screen_snapshot(
     demo_paths: CaseloadPaths,
     clock: FixedClock,
