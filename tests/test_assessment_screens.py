@@ -640,3 +640,17 @@ def test_review_summary_snapshot(
         await until(pilot, on_screen(app, SummaryScreen))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_summary)
+
+
+def test_completed_assessment_snapshot(
+    caseload: Caseload, clock: FixedClock, paths: CaseloadPaths, snap_compare: Any
+) -> None:
+    client = caseload.add_client(Client(case_ref="KW-2A3B4", legal_name="Daniel Price"))
+    completed_initial(caseload, paths, client.id)
+    app = Host(caseload, clock, client.id)
+
+    async def to_view(pilot: Pilot) -> None:
+        await open_listed(pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_view)
