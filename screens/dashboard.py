@@ -232,6 +232,14 @@ class DashboardScreen(Screen[None]):
             tooltip="Empty the search box and go back to the whole caseload.",
         ),
         Binding("down", "results", "Results", id="search_results", show=False),
+        Binding(
+            "p",
+            "needs_profile",
+            "Needs profile",
+            id="needs_profile",
+            show=False,
+            tooltip="How many people have a high or immediate need in each pathway.",
+        ),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Close the caseload and leave."),
     ]
 
@@ -648,6 +656,11 @@ class DashboardScreen(Screen[None]):
         from screens.client import ClientScreen  # see _import_client_screens
 
         self.app.push_screen(ClientScreen(self.caseload, self.clock, client_id))
+
+    def action_needs_profile(self) -> None:
+        from screens.needs_profile import NeedsProfileScreen  # only when first wanted
+
+        self.app.push_screen(NeedsProfileScreen(self.caseload, self.clock))
 
     def action_new_client(self) -> None:
         try:
