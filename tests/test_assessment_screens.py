@@ -654,3 +654,21 @@ def test_completed_assessment_snapshot(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_view)
+
+
+async def test_d_shows_distance_travelled_from_the_record(
+    caseload: Caseload, clock: FixedClock, paths: CaseloadPaths
+) -> None:
+    from screens.distance import DistanceScreen
+
+    client = make_client(caseload)
+    completed_initial(caseload, paths, client.id)
+    app = Host(caseload, clock, client.id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ClientScreen) and app.screen.record)
+        await pilot.press("d")
+        await until(pilot, on_screen(app, DistanceScreen))
+        await until(pilot, lambda: "01/09/2026" in screen_text(app))
+        assert "Accommodation" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, on_screen(app, ClientScreen))
