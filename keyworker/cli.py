@@ -302,6 +302,7 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
             worker=caseload.worker,
             notes_per_client=args.notes,
             taken_refs=caseload.case_refs(),
+            assessments=True,
         )
         first = next(records)
         if caseload.has_client(first.client.id):
@@ -320,9 +321,14 @@ def run_demo(args: argparse.Namespace, clock: Clock) -> int:
 def fill_with_demo(
     caseload, records: Iterable[ClientRecord], progress: Callable[[int], None] | None = None
 ) -> int:
-    """Save demo records a batch (one transaction) at a time; returns the notes saved."""
-    from keyworker.bulk import fewer_gc_pauses
+    """Save demo records a batch (one transaction) at a time; returns the notes saved.
 
+    The built-in template is kept first: the demo's assessments are made with it.
+    """
+    from keyworker.bulk import fewer_gc_pauses
+    from keyworker.templates import builtin_template
+
+    caseload.keep_template(builtin_template())
     records = iter(records)
     done = notes = 0
     with fewer_gc_pauses():

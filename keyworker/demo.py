@@ -20,6 +20,7 @@ from itertools import pairwise, product
 from typing import Any
 from uuid import UUID
 
+from keyworker.demo_assessments import Case, DemoAssessments
 from keyworker.identifiers import new_case_ref, pnc_check_letter, time_ordered_id
 from keyworker.models import Client, ClientRecord
 
@@ -681,8 +682,13 @@ def generate(
     worker: str = "Demo Worker",
     notes_per_client: int = 50,
     taken_refs: Collection[str] = (),
+    assessments: bool = False,
 ) -> Iterator[ClientRecord]:
     """Yield `clients` fictional client records, the same ones for the same arguments.
+
+    Needs assessments are included only when asked for: they are made with the built-in
+    template (`keyworker.templates.builtin_template`), which a caseload must keep before
+    it can save them.
 
     Args:
         clients: how many records to yield, family members supported in their own right
@@ -693,8 +699,10 @@ def generate(
         worker: the keyworker named on every client, note and status change.
         notes_per_client: the average number of case notes per client.
         taken_refs: case references already in use; none of them is given out.
+        assessments: whether to include needs assessments (see `keyworker.demo_assessments`);
+            the rest of the caseload is the same either way.
     """
-    maker = _CaseloadMaker(seed, today, worker, notes_per_client, taken_refs)
+    maker = _CaseloadMaker(seed, today, worker, notes_per_client, taken_refs, assessments)
     made = 0
     while made < clients:
         justice = maker.justice_client()
@@ -749,6 +757,7 @@ class _CaseloadMaker:
         worker: str,
         notes_per_client: int,
         taken_refs: Collection[str],
+        assessments: bool = False,
     ) -> None:
         self.rng = rng = random.Random(seed)
         self.rnd = rng.random
@@ -759,6 +768,13 @@ class _CaseloadMaker:
         self.used_refs = {ref.upper() for ref in taken_refs}
         self._day_starts: dict[int, datetime] = {}
         self._id_clock = DEMO_ID_EPOCH_MS + (seed % (1 << 14)) * DEMO_ID_SEED_SPACING
+        self.assessor = (
+            DemoAssessments(
+                seed, today, worker, self.day_start, self._id_clock + DEMO_ID_SEED_SPACING // 2
+            )
+            if assessments
+            else None
+        )
 
     # Small helpers -----------------------------------------------------------------
 
@@ -891,6 +907,9 @@ class _CaseloadMaker:
             family=family,
             flags=self.flags(cid, referral_o, end_o),
             notes=self.notes(cid, status, referral_o, end_o, release_o, needs, slots, texts),
+            assessments=self.assessments(
+                cid, status, history, end_o, release_o, gender, False, needs, children, slots
+            ),
         )
         return made
 
@@ -967,7 +986,53 @@ class _CaseloadMaker:
             family=family,
             flags=self.flags(cid, referral_o, end_o, family_client=True),
             notes=self.notes(cid, status, referral_o, end_o, 0, needs, slots, texts),
+            assessments=self.assessments(
+                cid, status, history, end_o, 0, person.gender, True, needs, family[1:], slots
+            ),
         )
+
+    def assessments(
+        self,
+        cid: UUID,
+        status: str,
+        history: list[dict[str, Any]],
+        end_o: int,
+        release_o: int,
+        gender: str,
+        family_client: bool,
+        needs: list[str],
+        family: list[dict[str, Any]],
+        slots: dict[str, str],
+    ) -> list[dict[str, Any]]:
+        """Needs assessments (see `keyworker.demo_assessments`), from the record so far."""
+        if self.assessor is None:
+            return []
+        young = [
+            m
+            for m in family
+            if m["relationship"] in ("child", "stepchild")
+            and (m["age"] if "age" in m else self.age_of(m["date_of_birth"])) < 18
+        ]
+        referral_o = history[0]["at"].date().toordinal()
+        began = next((c["at"] for c in history if c["status"] == "active"), None)
+        case = Case(
+            client_id=cid,
+            status=status,
+            start_o=referral_o
+            if status == "referred"
+            else began.date().toordinal()
+            if began
+            else 0,
+            end_o=end_o,
+            release_o=release_o,
+            gender=gender,
+            family_client=family_client,
+            needs=needs,
+            children=len(young),
+            children_live_with=any(m["lives_with_client"] for m in young),
+            slots=slots,
+        )
+        return self.assessor.for_case(case)
 
     def referral_ordinal(self, status: str, earliest: int | None = None) -> int:
         if status == "referred":

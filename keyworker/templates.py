@@ -20,6 +20,8 @@ import json
 import re
 import tomllib
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -342,6 +344,16 @@ def parse_template(text: str, source: str, *, suffix: str = ".toml") -> Template
     if not isinstance(data, dict):
         raise TemplateProblem(source, ["the file must hold one template, as a table of keys"])
     return template_from_data(data, source)
+
+
+@cache
+def builtin_template() -> Template:
+    """The built-in needs assessment, read from the package: for code with no caseload.
+
+    `storage.templates` offers it alongside a service's own templates.
+    """
+    item = resources.files("keyworker.builtin_templates").joinpath("reducing_reoffending.toml")
+    return parse_template(item.read_text(encoding="utf-8"), item.name)
 
 
 def template_from_data(data: dict[str, Any], source: str) -> Template:
