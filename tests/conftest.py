@@ -11,6 +11,7 @@ import pytest
 
 from keyworker.clock import FixedClock
 from keyworker.demo import generate
+from keyworker.templates import builtin_template
 from keyworker.models import CaseNote, Client, RiskFlag
 from storage import Caseload, CaseloadPaths, KdfParams
 
@@ -69,7 +70,10 @@ def demo_paths(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatc
         clock=clock,
         kdf=KdfParams.fast_for_tests(),
     ) as opened:
-        records = generate(DEMO_CLIENTS, DEMO_SEED, NOW.date(), "Sam Keyworker", 12)
+        records = generate(
+            DEMO_CLIENTS, DEMO_SEED, NOW.date(), "Sam Keyworker", 12, assessments=True
+        )
+        opened.keep_template(builtin_template())
         opened.add_records(records)
     return paths
 

@@ -14,6 +14,7 @@ import pytest
 
 from keyworker import demo
 from keyworker.cli import main
+from keyworker.templates import builtin_template
 from storage import Caseload, CaseloadPaths, KdfParams
 from tests.conftest import PASSPHRASE
 
@@ -21,8 +22,9 @@ TODAY = date(2026, 11, 22)
 
 
 def test_no_name_or_note_text_in_the_raw_files(paths: CaseloadPaths) -> None:
-    records = list(demo.generate(30, seed=5, today=TODAY, notes_per_client=20))
+    records = list(demo.generate(30, seed=5, today=TODAY, notes_per_client=20, assessments=True))
     with Caseload.create(paths, PASSPHRASE, "W", "S", kdf=KdfParams.fast_for_tests()) as open_:
+        open_.keep_template(builtin_template())
         open_.add_records(records)
         # While open, recent pages sit in the write-ahead log: read it too.
         files = {p.name: p.read_bytes() for p in paths.home.iterdir()}
@@ -32,6 +34,11 @@ def test_no_name_or_note_text_in_the_raw_files(paths: CaseloadPaths) -> None:
         secrets |= {record.client.legal_name, *record.client.legal_name.split()}
         secrets |= {n.text[:40] for n in record.notes}
         secrets |= {m.name for m in record.family}
+        for assessment in record.assessments:
+            for own in assessment.sections.values():
+                secrets |= {a[:40] for a in own.answers.values() if isinstance(a, str)}
+                if own.ratings is not None:
+                    secrets |= {own.ratings.strengths[:40], own.ratings.notes[:40]}
     secrets = {s for s in secrets if len(s) >= 6}
     assert len(secrets) > 100
     for name, data in files.items():
