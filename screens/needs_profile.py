@@ -27,7 +27,6 @@ from keyworker.vocabulary import PATHWAYS
 from screens.footer import KeyFooter
 from screens.row_table import Column, RowTable
 from storage import Caseload
-from storage.caseload import OPEN_STATUSES
 
 LOAD_FAILED = "The needs profile could not be shown."
 NOBODY_ASSESSED = (
@@ -134,7 +133,7 @@ class NeedsProfileScreen(Screen[None]):
     def _load(self) -> None:
         try:
             counts = self.caseload.needs_profile()
-            people = self._people_assessed()
+            people = self.caseload.people_assessed()
         except CaseloadLocked:
             return
         except KeyworkerError as exc:
@@ -142,14 +141,6 @@ class NeedsProfileScreen(Screen[None]):
             return
         rows = [ProfileRow(code, *counts.get(code, (0, 0))) for code in PATHWAYS.codes]
         self.post_message(self._Loaded(Profile(rows, people, self.clock.today())))
-
-    def _people_assessed(self) -> int:
-        """People on open cases with a completed assessment: those the profile counts."""
-        return sum(
-            any(a.status == "completed" for a in self.caseload.assessments(summary.id))
-            for summary in self.caseload.clients()
-            if summary.status in OPEN_STATUSES
-        )
 
     @on(_Failed)
     def _failed(self, message: _Failed) -> None:

@@ -294,6 +294,11 @@ class AssessmentStore:
         found = self._rows(_CURRENT_ASSESSMENTS.format(columns="a.*"), ())
         return assess.needs_profile([assessment_from_row(r) for r in found])
 
+    def people_assessed(self) -> int:
+        """People on open cases with a completed assessment: those `needs_profile` counts."""
+        query = _CURRENT_ASSESSMENTS.format(columns="count(DISTINCT a.client_id) AS people")
+        return int(self._rows(query, ())[0]["people"])
+
     def _review_rows(self, horizon: date) -> list[rows.Row]:
         """Each open case's current assessment reviewed on or before `horizon`.
 

@@ -11,8 +11,8 @@ import pytest
 
 from keyworker.clock import FixedClock
 from keyworker.demo import generate
-from keyworker.templates import builtin_template
 from keyworker.models import CaseNote, Client, RiskFlag
+from keyworker.templates import builtin_template
 from storage import Caseload, CaseloadPaths, KdfParams
 
 PASSPHRASE = "correct horse battery staple"

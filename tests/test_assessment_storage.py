@@ -574,3 +574,34 @@ def test_moments_are_kept_in_utc(caseload: Caseload) -> None:
     )
 
     assert stored_row(caseload, saved.id)["started_at"] == "2026-11-22T12:30:00Z"
+
+
+def test_people_assessed_counts_open_cases_with_a_completed_assessment(
+    caseload: Caseload,
+) -> None:
+    assert caseload.people_assessed() == 0
+    for name in ("Ann Open", "Bea Open", "Cal Closed"):
+        client = make_client(caseload, name)
+        caseload.keep_template(TEMPLATE)
+        draft = caseload.start_assessment(
+            Assessment(
+                client_id=client.id,
+                template_id=TEMPLATE.id,
+                template_version=TEMPLATE.version,
+                assessed_on=NOW.date(),
+                started_at=NOW,
+                sections={
+                    "housing": SectionAnswers(
+                        answers={"tonight": "own_home"}, ratings=Ratings(need_level="high")
+                    ),
+                    "story": SectionAnswers(answers={"in_own_words": "A job"}),
+                },
+            ),
+            TEMPLATE,
+        )
+        if name != "Bea Open":
+            caseload.complete_assessment(draft.id, NOW, None)
+        if name == "Cal Closed":
+            caseload.change_status(client.id, "closed", "moved_out_of_area", "")
+    assert caseload.people_assessed() == 1
+    assert caseload.needs_profile()["accommodation"] == (1, 0)
