@@ -44,6 +44,15 @@ def answer_words(question: Question, answer: Answer | None) -> str:
     return str(answer)
 
 
+def need_words(need_level: str | None) -> str:
+    """ "High need", "No need": a need level on its own, as a short phrase."""
+    if need_level is None:
+        return "Need level not given"
+    if need_level == "none":
+        return NEED_LEVELS.label(need_level)
+    return f"{NEED_LEVELS.label(need_level)} need"
+
+
 def rating_words(field: str, value: object) -> str:
     """A standard rating's value as text, by the rating's field name."""
     if value is None or value == "":

@@ -301,9 +301,11 @@ class AssessmentScreen(Screen[str | None]):
     def _answer_changed(self) -> None:
         if self._showing:
             return
+        before = self.draft
         self._collect()
         self._refresh()
-        self._changed()
+        if self.draft != before:  # widgets also report the answers they open with
+            self._changed()
 
     def _collect(self) -> None:
         """Read the shown section's answers into the draft; unreadable ones wait."""

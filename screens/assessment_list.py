@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from keyworker.assessment_text import rating_words
+from keyworker.assessment_text import need_words
 from keyworker.assessments import Assessment
 from keyworker.dates import uk_date, uk_datetime
 from keyworker.vocabulary import ASSESSMENT_KINDS, PATHWAYS
@@ -107,7 +107,7 @@ def assessment_detail(a: Assessment, corrected_by: Assessment | None) -> Text:
         if r is None:
             continue
         text.append(f"\n{MARKER if r.immediate_need else ' '} {name}: ")
-        text.append(f"need {rating_words('need_level', r.need_level)}")
+        text.append(need_words(r.need_level))
         if r.immediate_need:
             text.append(", IMMEDIATE NEED", style="bold")
         if r.own_rating is not None:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from keyworker.assessment_text import change_value_words, rating_words
+from keyworker.assessment_text import change_value_words, need_words
 from keyworker.assessments import Assessment, Change, Step, changes, steps
 from keyworker.dates import uk_date
 from keyworker.errors import InvalidInput
@@ -58,7 +58,7 @@ def step_line(step: Step, own_ratings: Any) -> Text:
         )
     parts = [f"{step.answered} of {step.shown} answered"]
     if own_ratings is not None:
-        parts.insert(0, f"need {rating_words('need_level', own_ratings.need_level)}")
+        parts.insert(0, need_words(own_ratings.need_level).lower())
         if own_ratings.immediate_need:
             parts.insert(1, "IMMEDIATE NEED")
         if own_ratings.own_rating is not None:

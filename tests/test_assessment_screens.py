@@ -672,3 +672,19 @@ async def test_d_shows_distance_travelled_from_the_record(
         assert "Accommodation" in screen_text(app)
         await pilot.press("escape")
         await until(pilot, on_screen(app, ClientScreen))
+
+
+async def test_leaving_an_untouched_correction_asks_nothing_and_saves_nothing(
+    caseload: Caseload, clock: FixedClock, paths: CaseloadPaths
+) -> None:
+    client = make_client(caseload)
+    first = completed_initial(caseload, paths, client.id)
+    app = Host(caseload, clock, client.id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_listed(pilot)
+        await pilot.press("c")
+        await until(pilot, on_screen(app, AssessmentScreen))
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await until(pilot, on_screen(app, ClientScreen))
+    assert stored(caseload, client.id) == [first]
