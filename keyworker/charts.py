@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from keyworker.vocabulary import MOTIVATION_SCALE
+
 BLOCKS = "▁▂▃▄▅▆▇█"
 """Bar heights, lowest first."""
 NO_VALUE = "·"
@@ -23,14 +25,6 @@ Better = Literal["up", "down"]
 
 NEED_SCALE = ("none", "low", "medium", "high")
 """Need levels, least first: a falling need is better."""
-MOTIVATION_SCALE = (
-    "does_not_want_to",
-    "thinking_about_it",
-    "needs_help_to_change",
-    "wants_to_change",
-    "making_changes",
-    "made_changes",
-)
 """Motivation to change, least ready first: rising is better. "Did not want to answer"
 is not on the scale, nor is any term a service adds: there is no telling where it sits."""
 

@@ -26,17 +26,11 @@ from uuid import UUID
 
 from keyworker.identifiers import time_ordered_id
 from keyworker.templates import Answer, Question, Section, builtin_template, visible_questions
+from keyworker.vocabulary import MOTIVATION_SCALE
 
 NEED_LEVELS = ("none", "low", "medium", "high")
 NONE, LOW, MEDIUM, HIGH = range(4)
-LADDER = (
-    "does_not_want_to",
-    "thinking_about_it",
-    "needs_help_to_change",
-    "wants_to_change",
-    "making_changes",
-    "made_changes",
-)
+LADDER = MOTIVATION_SCALE
 """Motivation to change, from furthest to nearest; "did not answer" stands apart."""
 SPECIALIST = ("domestic_sexual_abuse", "sex_work")
 OPEN = ("referred", "active", "paused")

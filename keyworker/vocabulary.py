@@ -199,6 +199,16 @@ MOTIVATIONS = Vocabulary(
     ],
 )
 
+MOTIVATION_SCALE = (
+    "does_not_want_to",
+    "thinking_about_it",
+    "needs_help_to_change",
+    "wants_to_change",
+    "making_changes",
+    "made_changes",
+)
+"""Motivation to change, least ready first; "did not want to answer" is not on the scale."""
+
 ASSESSMENT_KINDS = Vocabulary(
     "assessment kind",
     [("initial", "Initial assessment"), ("review", "Review")],

@@ -43,6 +43,7 @@ from screens.needs_profile import NOBODY_ASSESSED, NeedsProfileScreen
 from screens.row_table import RowTable
 from storage import Caseload, CaseloadPaths
 from tests.conftest import PASSPHRASE, make_client
+from tests.test_client_screen import until
 
 TEMPLATE = parse_template(
     (files("keyworker.builtin_templates") / "reducing_reoffending.toml").read_text("utf-8"),
@@ -149,16 +150,6 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(DistanceScreen(self.caseload, self.clock, self.client_id))
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app did not reach the expected state in time")
 
 
 def distance_loaded(app: App[Any]) -> Callable[[], bool]:
