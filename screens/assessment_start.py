@@ -1,7 +1,8 @@
 """Starting, carrying on with, opening and correcting assessments from a client's record.
 
 A mixin for the client screen, kept apart so the record's own screen stays small. Reading
-and saving run in threads; what they find comes back through `call_from_thread`.
+and saving run in threads; what they find comes back through `call_from_thread`. The
+assessment screens are imported when first used, so opening a record stays quick.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from keyworker.dates import uk_date
 from keyworker.errors import KeyworkerError
 from keyworker.identifiers import new_id
 from keyworker.templates import Template
-from screens.assessment import AssessmentScreen
 from screens.assessment_list import AssessmentsPane, AssessmentTable
-from screens.assessment_view import AssessmentView
 from screens.start_assessment_form import StartAssessmentForm, StartChoice, latest_completed
 from storage.templates import TemplateLibrary, load_library
 
@@ -161,6 +160,8 @@ class AssessmentStarter:
         previous: Assessment | None,
         correcting: Assessment | None,
     ) -> None:
+        from screens.assessment import AssessmentScreen
+
         assert self.record is not None
         screen = AssessmentScreen(
             self.caseload,
@@ -220,6 +221,8 @@ class AssessmentStarter:
         original: Assessment | None,
         corrected_by: Assessment | None,
     ) -> None:
+        from screens.assessment_view import AssessmentView
+
         assert self.record is not None
         view = AssessmentView(
             assessment,
