@@ -392,7 +392,7 @@ async def test_specialist_sections_are_asked_when_the_service_says_so(
 
 
 async def test_a_draft_carries_on_after_the_app_is_closed(
-    caseload: Caseload, clock: FixedClock
+    caseload: Caseload, clock: FixedClock, paths: CaseloadPaths
 ) -> None:
     client = make_client(caseload)
     app = Host(caseload, clock, client.id)
@@ -401,16 +401,19 @@ async def test_a_draft_carries_on_after_the_app_is_closed(
         choose(app, "tonight", "Supported housing or a hostel")
         await pilot.pause()
         app.exit()  # straight away: the screen saves as it goes away
-    [draft] = stored(caseload, client.id)
+    caseload.close()
+    reopened = Caseload.open(paths, PASSPHRASE, clock=clock)  # as the next day's app would
+    [draft] = stored(reopened, client.id)
     assert draft.sections["accommodation"].answers == {"tonight": "supported_housing"}
 
-    again = Host(caseload, clock, client.id)
+    again = Host(reopened, clock, client.id)
     async with again.run_test(size=(100, 40)) as pilot:
         await start(pilot)
         control = box(again, "tonight").control
         assert isinstance(control, Choices)
         assert str(control.pressed_button.label) == "Supported housing or a hostel"
         assert box(again, "settled").display
+    reopened.close()
 
 
 async def test_a_draft_is_saved_before_the_caseload_locks(
