@@ -35,7 +35,7 @@ def answer_words(question: Question, answer: Answer | None) -> str:
     if kind == "scale":
         return f"{answer} out of {question.max}"
     if kind == "number":
-        return f"{answer:g}" if isinstance(answer, float) else str(answer)
+        return number_words(answer)  # type: ignore[arg-type]
     if kind == "date":
         try:
             return uk_date(date.fromisoformat(str(answer)))
@@ -51,6 +51,13 @@ def need_words(need_level: str | None) -> str:
     if need_level == "none":
         return NEED_LEVELS.label(need_level)
     return f"{NEED_LEVELS.label(need_level)} need"
+
+
+def number_words(number: int | float) -> str:
+    """A number as typed: 120.5, 3 (not 3.0), 1250000 (not 1.25e+06)."""
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
 
 
 def rating_words(field: str, value: object) -> str:

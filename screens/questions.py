@@ -32,7 +32,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from keyworker.assessment_text import answer_words
+from keyworker.assessment_text import answer_words, number_words
 from keyworker.errors import InvalidInput
 from keyworker.templates import LONG_TEXT_MAX, SHORT_TEXT_MAX, Answer, Question
 from keyworker.vocabulary import MOTIVATIONS, NEED_LEVELS, Vocabulary
@@ -234,7 +234,7 @@ class QuestionBox(Vertical):
             return TickList(*options, id=wid, compact=True)
         if q.kind in ("scale", "number"):
             return Input(
-                "" if answer is None else answer_words(q, answer).split(" ", 1)[0],
+                "" if answer is None else number_words(answer),  # type: ignore[arg-type]
                 type="integer" if q.kind == "scale" else "number",
                 placeholder=f"{q.min} to {q.max}" if q.kind == "scale" else "",
                 id=wid,

@@ -123,12 +123,6 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.push_screen(ClientScreen(self.caseload, self.clock, self.client_id))
 
-    def _save_open_work(self) -> None:
-        for screen in self.screen_stack:
-            save = getattr(screen, "save_before_closing", None)
-            if save is not None:
-                save()
-
 
 def built_in(paths: CaseloadPaths) -> Template:
     template = load_library(paths).get(BUILT_IN_ID)
