@@ -14,6 +14,12 @@ The rules, on open cases (referred, active or paused; never closed or transferre
   completed. Next, the longest overdue first: a review is a date agreed with the person,
   work the keyworker can plan but should not let slide; it comes before no_contact,
   which can run to hundreds of people on a large caseload and would bury it.
+- plan_review: a live action plan whose review date has passed. Next, the longest
+  overdue first, for the same reason as an assessment review.
+- follow_up: a referral still under way (made, accepted or started) whose follow-up date
+  is today or past: the agency needs chasing. One item names every agency due.
+- step_overdue: open steps (not started or in progress) on a live plan's active or
+  future goals whose target date has passed; one item counts them, dated by the oldest.
 - no_contact: a referred or active case (a paused one is left out: nobody expects
   contact) whose last case note was `no_contact_days` or more days ago; with no note at
   all, counted from the referral date, or from the day the case was added when there is
@@ -33,13 +39,29 @@ from keyworker.dates import long_date
 from keyworker.models import Record
 from keyworker.vocabulary import RISK_KINDS
 
-Reason = Literal["no_contact", "flag_review", "key_date", "review_due"]
+Reason = Literal[
+    "no_contact",
+    "flag_review",
+    "key_date",
+    "review_due",
+    "plan_review",
+    "follow_up",
+    "step_overdue",
+]
 Who = tuple[UUID, str, str]  # client id, case reference, name to show
 
 OPEN_STATUSES = ("referred", "active", "paused")
 CONTACT_EXPECTED = ("referred", "active")  # paused cases expect no contact
 # Most urgent reason first; within a reason, the earliest `due` first.
-REASON_ORDER: dict[str, int] = {"flag_review": 0, "key_date": 1, "review_due": 2, "no_contact": 3}
+REASON_ORDER: dict[str, int] = {
+    "flag_review": 0,
+    "key_date": 1,
+    "review_due": 2,
+    "plan_review": 3,
+    "follow_up": 4,
+    "step_overdue": 5,
+    "no_contact": 6,
+}
 KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}
 
 
@@ -53,8 +75,9 @@ class AttentionItem(Record):
     detail: str
     due: date | None
     """flag_review: the review date missed; key_date: the date itself; review_due: the
-    assessment's next review date; no_contact: the day contact fell due (the last
-    contact, or the referral, plus `no_contact_days`)."""
+    assessment's next review date; plan_review: the plan's review date; follow_up: the
+    earliest follow-up date; step_overdue: the oldest target date missed; no_contact: the
+    day contact fell due (the last contact, or the referral, plus `no_contact_days`)."""
 
 
 def flag_review(who: Who, kinds: Iterable[str], review_date: date) -> AttentionItem:
@@ -102,6 +125,27 @@ def review_due(who: Who, template_title: str, due: date, today: date) -> Attenti
     return _item(who, "review_due", f"Assessment review {when} ({template_title})", due)
 
 
+def plan_review(who: Who, due: date) -> AttentionItem:
+    """A live action plan whose review date, `due`, has passed."""
+    return _item(who, "plan_review", f"Action plan review overdue since {long_date(due)}", due)
+
+
+def follow_up(who: Who, agencies: list[str], due: date, today: date) -> AttentionItem:
+    """Referrals to `agencies` to follow up, the earliest due on `due`."""
+    when = "today" if due == today else f"since {long_date(due)}"
+    noun = "referral" if len(agencies) == 1 else "referrals"
+    return _item(who, "follow_up", f"Follow up {noun} to {_and(agencies)}: due {when}", due)
+
+
+def steps_overdue(who: Who, count: int, oldest: date) -> AttentionItem:
+    """`count` plan steps past their target dates, the oldest due on `oldest`."""
+    if count == 1:
+        detail = f"Plan step overdue since {long_date(oldest)}"
+    else:
+        detail = f"{count} plan steps overdue, the oldest since {long_date(oldest)}"
+    return _item(who, "step_overdue", detail, oldest)
+
+
 def no_contact(
     who: Who, last_contact: date | None, referred: date, days: int, today: date
 ) -> AttentionItem:
@@ -118,7 +162,7 @@ def no_contact(
 
 
 def most_urgent_first(items: Iterable[AttentionItem]) -> list[AttentionItem]:
-    """Overdue flag reviews, key dates soonest first, assessment reviews, then contact."""
+    """Overdue flag reviews, key dates soonest first, reviews, plan work, then contact."""
     return sorted(
         items,
         key=lambda i: (REASON_ORDER[i.reason], i.due or date.max, i.case_ref, i.detail),

@@ -254,11 +254,26 @@ class ClientRecord(Record):
     notes: list[CaseNote] = Field(default_factory=list)
     assessments: list[_assessments.Assessment] = Field(default_factory=list)
     """Needs assessments, oldest first, drafts included."""
+    plans: list[_plans.Plan] = Field(default_factory=list)
+    """Every revision of every action plan, oldest first; a live plan's last revision is
+    the plan as it stands."""
+    referrals: list[_plans.Referral] = Field(default_factory=list)
+    """Referrals to partner agencies, oldest first."""
+    signposts: list[_plans.Signpost] = Field(default_factory=list)
+    """Information given without a referral, oldest first."""
 
     @model_validator(mode="after")
     def _belongs_to_client(self) -> Self:
         cid = self.client.id
-        for item in (*self.family, *self.flags, *self.notes, *self.assessments):
+        for item in (
+            *self.family,
+            *self.flags,
+            *self.notes,
+            *self.assessments,
+            *self.plans,
+            *self.referrals,
+            *self.signposts,
+        ):
             if item.client_id != cid:
                 raise ValueError(f"{type(item).__name__} {item.id} belongs to another client")
         return self
@@ -290,7 +305,8 @@ class SearchHit(Record):
     snippet: str
 
 
-# Last: keyworker.assessments builds on Record above. ClientRecord's `assessments` field
-# is resolved by pydantic when the model is first used, by which time both modules are
-# whole, whichever of them was imported first.
+# Last: keyworker.assessments and keyworker.plans build on Record above. ClientRecord's
+# fields from them are resolved by pydantic when the model is first used, by which time
+# the modules are whole, whichever of them was imported first.
 from keyworker import assessments as _assessments  # noqa: E402
+from keyworker import plans as _plans  # noqa: E402

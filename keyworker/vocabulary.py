@@ -213,3 +213,109 @@ ASSESSMENT_KINDS = Vocabulary(
     "assessment kind",
     [("initial", "Initial assessment"), ("review", "Review")],
 )
+
+GOAL_STATUSES = Vocabulary(
+    "goal status",
+    [
+        ("active", "Active"),
+        ("future", "Future"),
+        ("achieved", "Achieved"),
+        ("removed", "Removed"),
+    ],
+)
+
+STEP_STATUSES = Vocabulary(
+    "step status",
+    [
+        ("not_started", "Not started"),
+        ("in_progress", "In progress"),
+        ("completed", "Completed"),
+        ("cannot_yet", "Cannot be done yet"),
+        ("not_needed", "No longer needed"),
+    ],
+)
+
+STEP_OWNERS = Vocabulary(
+    "who does a step",
+    [
+        ("person", "The person"),
+        ("keyworker", "The keyworker"),
+        ("agency", "A partner agency"),
+        ("other", "Someone else"),
+    ],
+)
+
+AGREEMENTS = Vocabulary(
+    "plan agreement",
+    [
+        ("agreed", "Agreed"),
+        ("did_not_agree", "Did not agree"),
+        ("could_not_answer", "Could not answer"),
+    ],
+)
+
+PLAN_STATUSES = Vocabulary("plan status", [("live", "Live"), ("ended", "Ended")])
+
+AGENCY_CATEGORIES = Vocabulary(
+    "agency category",
+    [
+        ("accommodation", "Accommodation"),
+        ("education_training_employment", "Education, training and employment"),
+        ("finance_benefits_debt", "Finance, benefits and debt"),
+        ("dependency_recovery", "Dependency and recovery"),
+        ("family_significant_others", "Family and significant others"),
+        ("emotional_wellbeing", "Emotional wellbeing"),
+        ("lifestyle_associates", "Lifestyle and associates"),
+        ("social_inclusion", "Social inclusion"),
+        ("womens_services", "Women's services"),
+    ],
+)
+
+REFERRAL_STATUSES = Vocabulary(
+    "referral status",
+    [
+        ("made", "Made"),
+        ("accepted", "Accepted"),
+        ("declined", "Declined"),
+        ("started", "Started"),
+        ("completed", "Completed"),
+        ("withdrawn", "Withdrawn"),
+    ],
+)
+
+REFERRAL_METHODS = Vocabulary(
+    "way a referral was made",
+    [
+        ("email", "Email"),
+        ("phone", "Phone"),
+        ("online_form", "Online form"),
+        ("in_person", "In person"),
+    ],
+)
+
+PATHWAY_CATEGORIES: dict[str, str] = {
+    "accommodation": "accommodation",
+    "education_skills_work": "education_training_employment",
+    "health": "emotional_wellbeing",
+    "drugs_alcohol": "dependency_recovery",
+    "finance_benefits_debt_id": "finance_benefits_debt",
+    "children_families_communities": "family_significant_others",
+    "attitudes_thinking_behaviour": "lifestyle_associates",
+    "domestic_sexual_abuse": "womens_services",
+    "sex_work": "womens_services",
+}
+"""The agency category a referral for each pathway most often goes to: the first offered."""
+
+GOAL_PROMPTS: dict[str, str] = {
+    "accommodation": "Have a safe, settled place to live",
+    "education_skills_work": "Get into training, learning or work",
+    "health": "Get the health care and support I need",
+    "drugs_alcohol": "Get support with drugs or alcohol",
+    "finance_benefits_debt_id": "Sort out my money, benefits, debts and ID",
+    "children_families_communities": "Rebuild contact with my family",
+    "attitudes_thinking_behaviour": "Stay out of trouble and make better choices",
+    "domestic_sexual_abuse": "Feel safe from abuse",
+    "sex_work": "Get support to stay safe and find other options",
+}
+"""A plain starting point for a goal on each pathway, for the keyworker and person to
+reword together in the person's own words."""

@@ -35,9 +35,16 @@ AUDITED_TABLES = {
     "case_notes": "case note",
     "assessment_templates": "assessment template",
     "assessments": "assessment",
+    "agencies": "partner agency",
+    "plans": "action plan",
+    "referrals": "referral",
+    "signposts": "signposting record",
 }
 # How the trail names a row: by its `id`, or by these columns joined with "/" ("mini/1").
-RECORD_KEYS = {"assessment_templates": ("template_id", "version")}
+RECORD_KEYS = {
+    "assessment_templates": ("template_id", "version"),
+    "plans": ("id", "revision"),
+}
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from storage.assessments import (
     first_error,
 )
 from storage.assessments import ReviewDue as ReviewDue  # where callers have found it
-from storage.audit import CREATED, AuditTrail, Problem, audit_key, field_names
+from storage.audit import CREATED, AuditTrail, Problem, audit_key, field_names, record_key
 from storage.files import (
     CaseloadPaths,
     create_private_file,
@@ -63,6 +63,7 @@ from storage.files import (
 from storage.keyfile import KdfParams, KeyFile
 from storage.migrations import LATEST, migrate, schema_version
 from storage.opening import unlock
+from storage.plans import PlanStore, from_row
 from storage.search import INDEX_NEW, search
 
 Progress = Callable[[int], None]
@@ -77,7 +78,7 @@ LAST_CONTACT_NEW = (
 )
 
 
-class Caseload(AssessmentStore):
+class Caseload(AssessmentStore, PlanStore):
     """One open caseload, shared by the screens and their worker threads.
 
     Every use of the connection holds `_lock`, a re-entrant lock, so a worker's read
@@ -358,7 +359,10 @@ class Caseload(AssessmentStore):
             self._now(),
             "create",
             table,
-            [(row["id"], CREATED, saved) for row, saved in zip(batch, values, strict=True)],
+            [
+                (record_key(table, row), CREATED, saved)
+                for row, saved in zip(batch, values, strict=True)
+            ],
         )
 
     def _update(self, table: str, row: rows.Row) -> list[str]:
@@ -468,7 +472,8 @@ class Caseload(AssessmentStore):
     def add_records(self, records: Iterable[ClientRecord], progress: Progress | None = None) -> int:
         """Save whole client records in one transaction: all of them, or none.
 
-        The templates of any assessments must be kept (`keep_template`) first. Returns the
+        The templates of any assessments must be kept (`keep_template`) first, and the
+        agencies that referrals and signposting name must be in the directory. Returns the
         number of notes written; `progress` hears the running count of clients.
         """
         notes_written = done = 0
@@ -489,6 +494,11 @@ class Caseload(AssessmentStore):
                 notes = [rows.to_row(n) for r in chunk for n in r.notes]
                 self._insert("case_notes", notes)
                 self._insert_assessments(self._fitted([a for r in chunk for a in r.assessments]))
+                self._insert_plan_records(
+                    [p for r in chunk for p in r.plans],
+                    [x for r in chunk for x in r.referrals],
+                    [g for r in chunk for g in r.signposts],
+                )
                 notes_written += len(notes)
                 done += len(chunk)
                 if progress:
@@ -541,6 +551,7 @@ class Caseload(AssessmentStore):
                 "SELECT * FROM case_notes WHERE client_id = ? ORDER BY at DESC, seq DESC", cid
             )
             assessments = self._rows(CLIENT_ASSESSMENTS, cid)
+            planning = self._client_plan_rows(client_id)
         return ClientRecord(
             client=client,
             status_history=[rows.status_from_row(r) for r in history],
@@ -548,6 +559,9 @@ class Caseload(AssessmentStore):
             flags=[rows.flag_from_row(r) for r in flags],
             notes=[rows.note_from_row(r) for r in notes],
             assessments=[assessment_from_row(r) for r in assessments],
+            plans=[from_row("plans", r) for r in planning["plans"]],
+            referrals=[from_row("referrals", r) for r in planning["referrals"]],
+            signposts=[from_row("signposts", r) for r in planning["signposts"]],
         )
 
     def clients(self, status: str | None = None) -> list[ClientSummary]:
@@ -596,11 +610,13 @@ class Caseload(AssessmentStore):
             dates = self._rows(_KEY_DATES, (today.isoformat(), horizon.isoformat()))
             assessments = self._review_rows(horizon)
             quiet = self._rows(_NO_CONTACT, _no_contact_bounds(today, no_contact_days))
+            planning = self._plan_attention_rows(today)
         items: list[AttentionItem] = []
         reviews: dict[tuple[str, str], list[str]] = {}
         for r in flags:
             reviews.setdefault((r["id"], r["review_date"]), []).append(r["kind"])
-        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet)}
+        planned = [r for found in planning.values() for r in found]
+        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet, *planned)}
         for (cid, review), kinds in reviews.items():
             items.append(attn.flag_review(who[cid], kinds, date.fromisoformat(review)))
         for r in dates:
@@ -614,6 +630,19 @@ class Caseload(AssessmentStore):
         for r in assessments:
             due = date.fromisoformat(r["next_review"])
             items.append(attn.review_due(who[r["id"]], r["title"], due, today))
+        for r in planning["plan_review"]:
+            due = date.fromisoformat(r["review_date"])
+            items.append(attn.plan_review(who[r["id"]], due))
+        for r in planning["step_overdue"]:
+            due = date.fromisoformat(r["next_step_due"])
+            items.append(attn.steps_overdue(who[r["id"]], r["overdue"], due))
+        follow_ups: dict[str, list[rows.Row]] = {}
+        for r in planning["follow_up"]:
+            follow_ups.setdefault(r["id"], []).append(r)
+        for cid, due_rows in follow_ups.items():
+            agencies = [r["agency"] for r in due_rows]
+            due = date.fromisoformat(due_rows[0]["follow_up_on"])
+            items.append(attn.follow_up(who[cid], agencies, due, today))
         for r in quiet:
             last = _local_date(r["last_at"])
             referred = _date(r["referral_date"]) or _local_date(r["added_at"]) or today
@@ -658,6 +687,7 @@ class Caseload(AssessmentStore):
                 Problem("The record of each client's last contact is out of step with the notes.")
             )
         problems.extend(self._check_assessments())
+        problems.extend(self._check_plans())
         problems.extend(self._trail.verify())
         return problems
 

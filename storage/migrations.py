@@ -213,6 +213,67 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX assessments_corrected_once ON assessments(corrects)
         WHERE corrects IS NOT NULL;
     """,
+    # 4: action plans, the partner agency directory, referrals and signposting. Each is
+    # kept whole as JSON `body` with the columns queried beside it, as assessments are.
+    # A plan is never updated: each save is a new row (`revision`), so its history is
+    # its rows; the highest revision is the plan as it stands. An agency that referrals
+    # name is archived, never deleted. Names in the directory are unique, ignoring case.
+    """
+    CREATE TABLE agencies (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        archived INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX agencies_name ON agencies(name COLLATE NOCASE);
+
+    CREATE TABLE plans (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        review_date TEXT,
+        next_step_due TEXT,
+        body TEXT NOT NULL,
+        UNIQUE (id, revision)
+    );
+    CREATE INDEX plans_client ON plans(client_id, id, revision);
+    CREATE INDEX plans_review ON plans(review_date) WHERE status = 'live';
+    CREATE INDEX plans_step_due ON plans(next_step_due) WHERE status = 'live';
+
+    CREATE TABLE referrals (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        agency_id TEXT NOT NULL REFERENCES agencies(id),
+        pathway TEXT NOT NULL,
+        made_on TEXT NOT NULL,
+        status TEXT NOT NULL,
+        follow_up_on TEXT,
+        step_id TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX referrals_client ON referrals(client_id, made_on);
+    CREATE INDEX referrals_made ON referrals(made_on);
+    CREATE INDEX referrals_follow_up ON referrals(follow_up_on)
+        WHERE status IN ('made', 'accepted', 'started');
+
+    CREATE TABLE signposts (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        agency_id TEXT REFERENCES agencies(id),
+        pathway TEXT NOT NULL,
+        given_on TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX signposts_client ON signposts(client_id, given_on);
+    CREATE INDEX signposts_given ON signposts(given_on);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
