@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from keyworker.dates import uk_date
 from keyworker.identifiers import new_id
@@ -50,13 +50,7 @@ ReferralStatus = coded(REFERRAL_STATUSES)
 ReferralMethod = coded(REFERRAL_METHODS)
 
 
-def _said(value: str) -> str:
-    if not value.strip():
-        raise ValueError("cannot be blank")
-    return value
-
-
-Words = Annotated[Text, Field(min_length=1, max_length=1000), AfterValidator(_said)]
+Words = Annotated[Text, Field(min_length=1, max_length=1000)]
 """A goal or step in words: required, up to a short paragraph."""
 
 OPEN_STEP_STATUSES = ("not_started", "in_progress")

@@ -240,6 +240,22 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="How many people have a high or immediate need in each pathway.",
         ),
+        Binding(
+            "d",
+            "agencies",
+            "Agencies",
+            id="agency_directory",
+            show=False,
+            tooltip="The directory of partner agencies: add, edit, archive, import a list.",
+        ),
+        Binding(
+            "o",
+            "referrals_report",
+            "Referrals report",
+            id="referrals_report",
+            show=False,
+            tooltip="Referrals, signposting, goals achieved and plans agreed over dates.",
+        ),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Close the caseload and leave."),
     ]
 
@@ -661,6 +677,16 @@ class DashboardScreen(Screen[None]):
         from screens.needs_profile import NeedsProfileScreen  # only when first wanted
 
         self.app.push_screen(NeedsProfileScreen(self.caseload, self.clock))
+
+    def action_agencies(self) -> None:
+        from screens.agencies import AgencyDirectoryScreen  # only when first wanted
+
+        self.app.push_screen(AgencyDirectoryScreen(self.caseload, self.clock))
+
+    def action_referrals_report(self) -> None:
+        from screens.report import ReportScreen  # only when first wanted
+
+        self.app.push_screen(ReportScreen(self.caseload, self.clock))
 
     def action_new_client(self) -> None:
         try:
