@@ -44,6 +44,8 @@ from screens.family_form import FamilyForm
 from screens.flag_form import FlagForm
 from screens.footer import KeyFooter
 from screens.note_form import NoteForm
+from screens.referral_actions import ReferralActions
+from screens.referral_list import ReferralsPane
 from screens.row_table import RowTable
 from screens.status_form import CloseCaseForm, ReopenCaseForm
 from storage import Caseload
@@ -60,6 +62,7 @@ TAB_FOCUS = {
     "risks": "#flag-table",
     "notes": "#notes-table",
     "assessments": "#assessment-table",
+    "referrals": "#referral-table",
 }
 
 
@@ -67,7 +70,7 @@ def _tab_binding(number: int, tab: str, title: str) -> Binding:
     return Binding(str(number), f"show_tab('{tab}')", title, show=False, id=f"client_tab_{tab}")
 
 
-class ClientScreen(AssessmentStarter, Screen[None]):
+class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
     """A client's record, opened from the caseload; Escape goes back to it."""
 
     DEFAULT_CSS = """
@@ -125,6 +128,7 @@ class ClientScreen(AssessmentStarter, Screen[None]):
         _tab_binding(3, "risks", "Show risks and safeguarding"),
         _tab_binding(4, "notes", "Show the notes"),
         _tab_binding(5, "assessments", "Show the assessments"),
+        _tab_binding(7, "referrals", "Show referrals and signposting"),
     ]
 
     @dataclass
@@ -165,6 +169,8 @@ class ClientScreen(AssessmentStarter, Screen[None]):
                 yield NotesPane(id="notes-pane")
             with TabPane("Assessments", id="assessments"):
                 yield AssessmentsPane(id="assessments-pane")
+            with TabPane("Referrals", id="referrals"):
+                yield ReferralsPane(id="referrals-pane")
         yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -175,6 +181,7 @@ class ClientScreen(AssessmentStarter, Screen[None]):
     def _read(self) -> tuple[ClientRecord, Client | None]:
         """The record, and the client it is linked to if they are still on the caseload."""
         record = self.caseload.record(self.client_id)
+        self.read_agencies()
         linked_id = record.client.linked_client_id
         linked = None
         if linked_id is not None and self.caseload.has_client(linked_id):
@@ -235,6 +242,7 @@ class ClientScreen(AssessmentStarter, Screen[None]):
         self.query_one(RisksPane).show(record.flags, today, select.pop(FlagTable, None))
         self.query_one(NotesPane).show(record.notes, select.pop(NotesTable, None))
         self.query_one(AssessmentsPane).show(record.assessments, select.pop(AssessmentTable, None))
+        self.show_referrals(today)
 
     def _current_member(self) -> FamilyMember | None:
         member: FamilyMember | None = self.query_one(FamilyPane).current
@@ -270,7 +278,7 @@ class ClientScreen(AssessmentStarter, Screen[None]):
         if action == "end_flag":
             flag = self._current_flag()
             return None if flag is None or not flag.is_active else True
-        return True
+        return super().check_action(action, parameters)
 
     def action_back(self) -> None:
         self.app.pop_screen()
