@@ -1,4 +1,4 @@
-"""Writing a document (an assessment for the record or a referral) where the user chooses.
+"""Writing a document (an assessment, a referral, a person's plan) where the user chooses.
 
 The caseload is encrypted; an exported file is not. So the file is written whole or not
 at all, readable only by its owner, and never over another file unless the user chose
@@ -26,8 +26,10 @@ def default_export_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
-def write_export(path: Path, text: str, *, replace: bool = False) -> Path:
-    """Write `text` as UTF-8 to `path`, whole or not at all; returns where it went.
+def write_export(path: Path, content: str | bytes, *, replace: bool = False) -> Path:
+    """Write `content` to `path`, whole or not at all; returns where it went.
+
+    Text is written as UTF-8; bytes (a PDF) as they are.
 
     Raises ExportFailed, in one plain line, if the folder does not exist, `path` is a
     folder, a file is there already (unless `replace`), or the system refuses the write
@@ -46,7 +48,7 @@ def write_export(path: Path, text: str, *, replace: bool = False) -> Path:
             file_exists=True,
         )
     try:
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, content.encode("utf-8") if isinstance(content, str) else content)
     except OSError as exc:
         raise ExportFailed(_why_not(exc, path)) from None
     return path
