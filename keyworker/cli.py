@@ -21,6 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from keyworker import __version__
+from keyworker.cli_agencies import add_agency_commands
+from keyworker.cli_plan import add_plan_commands
+from keyworker.cli_report import add_report_commands
 from keyworker.clock import Clock, SystemClock
 from keyworker.errors import InvalidInput, KeyworkerError
 from keyworker.vocabulary import CLIENT_STATUSES
@@ -140,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--replace", action="store_true", help="replace a file already there")
     export.set_defaults(run=run_assessment_export)
+
+    add_agency_commands(commands, common)
+    add_report_commands(commands, common)
+    add_plan_commands(commands, common)
 
     check = commands.add_parser(
         "check", parents=[common], help="check the database and its audit trail"

@@ -44,6 +44,8 @@ from screens.family_form import FamilyForm
 from screens.flag_form import FlagForm
 from screens.footer import KeyFooter
 from screens.note_form import NoteForm
+from screens.plan_actions import PlanActions
+from screens.plan_pane import PlanPane, PlanTable
 from screens.referral_actions import ReferralActions
 from screens.referral_list import ReferralsPane
 from screens.row_table import RowTable
@@ -62,6 +64,7 @@ TAB_FOCUS = {
     "risks": "#flag-table",
     "notes": "#notes-table",
     "assessments": "#assessment-table",
+    "plan": "#plan-table",
     "referrals": "#referral-table",
 }
 
@@ -70,7 +73,7 @@ def _tab_binding(number: int, tab: str, title: str) -> Binding:
     return Binding(str(number), f"show_tab('{tab}')", title, show=False, id=f"client_tab_{tab}")
 
 
-class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
+class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]):
     """A client's record, opened from the caseload; Escape goes back to it."""
 
     DEFAULT_CSS = """
@@ -128,6 +131,7 @@ class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
         _tab_binding(3, "risks", "Show risks and safeguarding"),
         _tab_binding(4, "notes", "Show the notes"),
         _tab_binding(5, "assessments", "Show the assessments"),
+        _tab_binding(6, "plan", "Show the action plan"),
         _tab_binding(7, "referrals", "Show referrals and signposting"),
     ]
 
@@ -161,14 +165,16 @@ class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
         with TabbedContent(id="tabs"):
             with TabPane("Overview", id="overview"):
                 yield OverviewPane(id="overview-pane")
-            with TabPane("Family and dependants", id="family"):
+            with TabPane("Family", id="family"):
                 yield FamilyPane(id="family-pane")
-            with TabPane("Risks and safeguarding", id="risks"):
+            with TabPane("Risks", id="risks"):
                 yield RisksPane(id="risks-pane")
             with TabPane("Notes", id="notes"):
                 yield NotesPane(id="notes-pane")
             with TabPane("Assessments", id="assessments"):
                 yield AssessmentsPane(id="assessments-pane")
+            with TabPane("Plan", id="plan"):
+                yield PlanPane(id="plan-pane")
             with TabPane("Referrals", id="referrals"):
                 yield ReferralsPane(id="referrals-pane")
         yield KeyFooter(show_command_palette=False)
@@ -242,6 +248,9 @@ class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
         self.query_one(RisksPane).show(record.flags, today, select.pop(FlagTable, None))
         self.query_one(NotesPane).show(record.notes, select.pop(NotesTable, None))
         self.query_one(AssessmentsPane).show(record.assessments, select.pop(AssessmentTable, None))
+        self.query_one(PlanPane).show(
+            record.plans, self._agency_names(), today, select.pop(PlanTable, None)
+        )
         self.show_referrals(today)
 
     def _current_member(self) -> FamilyMember | None:
@@ -261,6 +270,8 @@ class ClientScreen(ReferralActions, AssessmentStarter, Screen[None]):
             self._edit_flag()
         elif isinstance(event.table, AssessmentTable):
             self.open_assessment()
+        elif isinstance(event.table, PlanTable):
+            self.edit_plan_row()
 
     # Actions: each runs only when check_action allows it ------------------------------
 

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import work
+
 from keyworker.assessments import current
+from keyworker.errors import KeyworkerError
 from keyworker.plans import Agency, Agreement, Goal, Plan, Step
 from screens.agreement_form import AgreementForm
 from screens.goal_form import GoalForm
@@ -36,6 +39,7 @@ CHOOSE_A_GOAL = "Put the cursor on a goal, or one of its steps, first."
 
 # The plan actions that need a live plan; `g` starts one when there is none.
 NEEDS_PLAN = ("add_step", "agree_plan", "plan_review_date", "plan_copy", "end_plan")
+PLAN_ACTIONS = (*NEEDS_PLAN, "add_goal", "refer_for_step", "plan_history")
 
 
 class PlanActions:
@@ -57,7 +61,9 @@ class PlanActions:
             self, done: str, change: Callable[[], object], then: Callable[[], None] | None = None
         ) -> None: ...
         def _ask(self, form: Screen[Any], then: Callable[[Any], None]) -> None: ...
-        def refer_for_step(self, step_id: UUID, agency_id: UUID, pathway: str) -> None: ...
+        def refer_for_step(
+            self, step_id: UUID, agency_id: UUID | None, pathway: str | None
+        ) -> None: ...
 
     # What the tab shows -------------------------------------------------------------
 
@@ -70,18 +76,23 @@ class PlanActions:
         row: PlanRow | None = self.query_one(PlanPane).current
         return row
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Plan actions that cannot apply now are hidden; others pass on."""
+        if action in PLAN_ACTIONS:
+            return self.plan_action_allowed(action)
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
     def plan_action_allowed(self, action: str) -> bool | None:
-        """For `check_action`: None hides an action that cannot apply now."""
+        """False hides an action that cannot apply now, so the footer offers what can."""
         if self.record is None:
             return None
         plan = self.plan
         if action in NEEDS_PLAN:
-            return None if plan is None else True
+            return plan is not None
         if action == "refer_for_step":
             row = self._plan_row()
             step = row.step if row else None
-            ready = plan is not None and step is not None and step.refer_to is not None
-            return True if ready and step is not None and step.is_open else None
+            return plan is not None and step is not None and step.refer_to is not None
         return True
 
     def _agency_names(self) -> dict[UUID, str]:
@@ -205,6 +216,50 @@ class PlanActions:
     def _ended(self, plan: Plan, ending: PlanEnding) -> None:
         end = partial(self.caseload.end_plan, plan.id, ending.on, ending.reason)
         self._save("Plan ended. It is kept in the plan's history.", end)
+
+    # The person's copy ---------------------------------------------------------------
+
+    def action_plan_copy(self) -> None:
+        plan = self.plan
+        if plan is None or self.record is None:
+            self.notify(NO_LIVE_PLAN)
+            return
+        from keyworker.plan_pdf import plan_file_name
+        from screens.plan_copy_form import PlanCopyForm
+        from storage.exports import default_export_folder
+
+        name = plan_file_name(self.record.client.case_ref, self.clock.today())
+        form = PlanCopyForm(default_export_folder() / name)
+        self._ask(form, partial(self._write_copy, plan, self.record.client.display_name, name))
+
+    @work(thread=True, exclusive=True, group="plan-copy")
+    def _write_copy(self, plan: Plan, person: str, file_name: str, choice: Any) -> None:
+        from keyworker.plan_pdf import plan_pdf
+        from storage.exports import write_export
+
+        path = choice.path / file_name if choice.path.is_dir() else choice.path
+        try:
+            document = plan_pdf(
+                plan,
+                person_name=person,
+                keyworker_name=self.caseload.worker,
+                service=self.caseload.service,
+                agencies=self._agency_names(),
+                today=self.clock.today(),
+                large_text=choice.large_text,
+            )
+            written = write_export(path, document, replace=choice.replace)
+        except KeyworkerError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Not written", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(
+            self.notify,
+            f"Written to {written}. It is not encrypted: delete it once it is printed or given.",
+            title="File written",
+            timeout=10,
+        )
 
     def action_plan_history(self) -> None:
         if self.record is None:

@@ -45,7 +45,9 @@ def what_changed(plans: Sequence[Plan]) -> dict[tuple[UUID, int], list[str]]:
 
 
 def plan_text(plan: Plan, agencies: Mapping[UUID, str], today: date) -> Text:
-    """The plan as it stood at one revision, whole."""
+    """The plan as it stood at one revision, whole; "overdue" as on the day it was saved."""
+    if plan.saved_at is not None:
+        today = plan.saved_at.astimezone().date()
     text = Text()
     status = "Live" if plan.is_live else f"Ended {uk_date(plan.ended_on)}: {plan.end_reason}"
     text.append(f"Plan started {uk_date(plan.started_on)} · {status}", style="bold")

@@ -57,12 +57,17 @@ def plan_rows(plan: Plan | None) -> list[PlanRow]:
     return found
 
 
-def who_words(step: Step, agencies: Mapping[UUID, str]) -> str:
+SHORT_OWNERS = {"person": "Person", "keyworker": "Keyworker"}
+
+
+def who_words(step: Step, agencies: Mapping[UUID, str], short: bool = False) -> str:
     """Who does the step: "The person", "The keyworker", the agency's name, or who else."""
     if step.refer_to is not None and step.who == "agency":
         return agencies.get(step.refer_to, step.who_detail or "A partner agency")
     if step.who_detail and step.who in ("agency", "other"):
         return step.who_detail
+    if short and step.who in SHORT_OWNERS:
+        return SHORT_OWNERS[step.who]
     return STEP_OWNERS.label(step.who)
 
 
@@ -89,21 +94,68 @@ def status_words(row: PlanRow, today: date) -> str:
 
 class PlanTable(RecordTable[PlanRow]):
     COLUMNS = (
-        Column("what", "Goal or step", 40, min_width=20, squeeze=2, flex=True),
-        Column("who", "Who", 16, min_width=8, squeeze=1),
+        Column("what", "Goal or step", 40, min_width=18, squeeze=0, flex=True),
+        Column("who", "Who", 16, min_width=9, squeeze=1),
         Column("by", "By", 10),
-        Column("status", "Status", 22, min_width=11, squeeze=1),
+        Column("status", "Status", 23, min_width=12, squeeze=1),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Edit", id="edit_plan_row"),
-        Binding("g", "screen.add_goal", "Add goal", id="add_goal"),
-        Binding("t", "screen.add_step", "Add step", id="add_step"),
-        Binding("a", "screen.agree_plan", "Agreement", id="agree_plan"),
-        Binding("v", "screen.plan_review_date", "Review date", id="plan_review_date"),
-        Binding("m", "screen.refer_for_step", "Refer", id="refer_for_step"),
-        Binding("w", "screen.plan_copy", "Copy for person", id="plan_copy"),
-        Binding("h", "screen.plan_history", "History", id="plan_history"),
-        Binding("x", "screen.end_plan", "End plan", id="end_plan"),
+        Binding("enter", "select", "Edit", id="edit_plan_row", tooltip="Edit the goal or step."),
+        Binding(
+            "g",
+            "screen.add_goal",
+            "Add goal",
+            id="add_goal",
+            tooltip="Add a goal; with no plan yet, start one from the latest assessment.",
+        ),
+        Binding(
+            "t", "screen.add_step", "Add step", id="add_step", tooltip="A step towards the goal."
+        ),
+        Binding(
+            "a",
+            "screen.agree_plan",
+            "Agreement",
+            id="agree_plan",
+            tooltip="Record whether the person agrees the plan as it stands.",
+        ),
+        Binding(
+            "m",
+            "screen.refer_for_step",
+            "Make referral",
+            id="refer_for_step",
+            tooltip="Make the referral this step is for.",
+        ),
+        Binding(
+            "w",
+            "screen.plan_copy",
+            "Copy for person",
+            id="plan_copy",
+            tooltip="Write the plan as a PDF for the person (not encrypted).",
+        ),
+        Binding(
+            "v",
+            "screen.plan_review_date",
+            "Review date",
+            id="plan_review_date",
+            show=False,
+            tooltip="Set when to go through the plan again.",
+        ),
+        Binding(
+            "h",
+            "screen.plan_history",
+            "History",
+            id="plan_history",
+            show=False,
+            tooltip="Every saved version of the plan, and earlier plans.",
+        ),
+        Binding(
+            "x",
+            "screen.end_plan",
+            "End plan",
+            id="end_plan",
+            show=False,
+            tooltip="End the plan; it is kept, and a new one can be started.",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -124,7 +176,7 @@ class PlanTable(RecordTable[PlanRow]):
             )
         return (
             Text(f"  • {' '.join(step.what.split())}"),
-            Text(who_words(step, self.agencies)),
+            Text(who_words(step, self.agencies, short=True)),
             Text(uk_date(step.target_date)),
             Text(status_words(row, self.today)),
         )
@@ -243,6 +295,10 @@ class PlanPane(RecordPane):
         self.query_one("#plan-summary", Static).update(plan_summary(self.plan, earlier, today))
         table.fill(plan_rows(self.plan), select or table.cursor_key)
         self.show_detail()
+
+    def show_detail(self) -> None:
+        super().show_detail()
+        self.screen.refresh_bindings()  # "Make referral" is offered on a referral step
 
     def detail(self) -> Text | str:
         row = self.current

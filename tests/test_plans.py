@@ -52,9 +52,7 @@ def test_goals_are_suggested_for_high_medium_and_immediate_needs_most_urgent_fir
         "health",  # medium
     ]
     assert goals[0].words == "Have a safe, settled place to live"
-    assert {(g.assessment_id, g.added_on, g.status) for g in goals} == {
-        (found.id, TODAY, "active")
-    }
+    assert {(g.assessment_id, g.added_on, g.status) for g in goals} == {(found.id, TODAY, "active")}
     assert pl.why_suggested(found, "accommodation") == "Low need, immediate need"
 
 
@@ -91,7 +89,10 @@ def test_overdue_steps_are_open_steps_on_live_goals_past_their_date() -> None:
         goal(later, pathway="finance_benefits_debt_id", status="future"),
         goal(on_removed_goal, pathway="health", status="removed", removed_reason="Moved"),
     )
-    assert [s.what for _, s in pl.overdue_steps(plan, TODAY)] == ["Ring the council", "Bank account"]
+    assert [s.what for _, s in pl.overdue_steps(plan, TODAY)] == [
+        "Ring the council",
+        "Bank account",
+    ]
     assert pl.next_step_due(plan) == date(2026, 11, 10)
     ended = plan.model_copy(update={"status": "ended", "ended_on": TODAY, "end_reason": "x"})
     assert pl.next_step_due(ended) is None
