@@ -390,12 +390,13 @@ def _print_clients(summaries: list[ClientSummary], clock: Clock) -> None:
 def run_client_show(args: argparse.Namespace, clock: Clock) -> int:
     with _open(args, clock) as caseload:
         record = caseload.record(caseload.client_by_ref(args.ref).id)
+        agencies = {a.id: a.name for a in caseload.agencies(archived=True)}
     if args.json:
         print(record.model_dump_json(indent=2))
     else:
         from keyworker.record_text import format_record
 
-        print(format_record(record))
+        print(format_record(record, agencies))
     return 0
 
 

@@ -6,6 +6,10 @@ so they cannot be missed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from uuid import UUID
+
+from keyworker import plans as pl
 from keyworker.dates import long_date, uk_date, uk_datetime
 from keyworker.models import CaseNote, Client, ClientRecord, FamilyMember, RiskFlag, StatusChange
 from keyworker.vocabulary import (
@@ -14,16 +18,21 @@ from keyworker.vocabulary import (
     CLOSURE_REASONS,
     CONTACT_TYPES,
     PATHWAYS,
+    REFERRAL_METHODS,
     REFERRAL_SOURCES,
+    REFERRAL_STATUSES,
     RELATIONSHIPS,
     RISK_KINDS,
     RISK_LEVELS,
+    STEP_STATUSES,
 )
 
 INDENT = "      "
 
 
-def format_record(record: ClientRecord) -> str:
+def format_record(record: ClientRecord, agencies: Mapping[UUID, str] | None = None) -> str:
+    """The record as text; `agencies` names the partner agencies referrals go to."""
+    names = agencies or {}
     c = record.client
     active = sorted(
         (f for f in record.flags if f.is_active), key=lambda f: f.kind != "lone_working"
@@ -37,6 +46,9 @@ def format_record(record: ClientRecord) -> str:
         ("Status history", [status_line(s) for s in record.status_history]),
         ("Family and dependants", [family_line(m) for m in record.family]),
         ("Risks and safeguarding", [flag_line(f) for f in record.flags]),
+        ("Action plan", plan_lines(pl.live_plan(record.plans))),
+        ("Referrals", [referral_line(r, names) for r in record.referrals]),
+        ("Signposting", [signpost_line(s, names) for s in record.signposts]),
         (f"Case notes ({len(record.notes)}, newest first)", [note_line(n) for n in record.notes]),
     ]
     for title, items in sections:
@@ -117,4 +129,40 @@ def note_line(n: CaseNote) -> str:
         n.duration_minutes and f", {n.duration_minutes} min",
         n.pathways and f"  [{', '.join(PATHWAYS.label(p) for p in n.pathways)}]",
         f"\n{INDENT}{n.text}",
+    )
+
+
+def plan_lines(plan: pl.Plan | None) -> list[str]:
+    """The live plan: its dates and agreement, then each goal with its steps."""
+    if plan is None:
+        return []
+    review = uk_date(plan.review_date) or "not set"
+    lines = [
+        f"Started {uk_date(plan.started_on)}; review by {review}",
+        f"Agreement: {pl.agreement_words(plan)}",
+    ]
+    for goal in plan.goals:
+        status = goal.status + (f" {uk_date(goal.achieved_on)}" if goal.achieved_on else "")
+        lines.append(f"{PATHWAYS.label(goal.pathway)} ({status}): {goal.words}")
+        for step in goal.steps:
+            by = f", by {uk_date(step.target_date)}" if step.target_date else ""
+            lines.append(f"  - {step.what} ({STEP_STATUSES.label(step.status).lower()}{by})")
+    return lines
+
+
+def referral_line(r: pl.Referral, agencies: Mapping[UUID, str]) -> str:
+    follow = f"; follow up {uk_date(r.follow_up_on)}" if r.follow_up_on else ""
+    return _join(
+        f"{uk_date(r.made_on)}  {agencies.get(r.agency_id, 'An agency')}",
+        f" ({PATHWAYS.label(r.pathway)}), by {REFERRAL_METHODS.label(r.method).lower()}",
+        f": {REFERRAL_STATUSES.label(r.status).lower()} {uk_date(r.status_on)}{follow}",
+        r.outcome and f"\n{INDENT}Outcome: {r.outcome}",
+    )
+
+
+def signpost_line(s: pl.Signpost, agencies: Mapping[UUID, str]) -> str:
+    where = agencies.get(s.agency_id, "") if s.agency_id else ""
+    return _join(
+        f"{uk_date(s.given_on)}  {PATHWAYS.label(s.pathway)}: {s.information}",
+        where and f" ({where})",
     )

@@ -247,3 +247,28 @@ def test_a_damaged_plan_is_refused_and_named_by_check(caseload: Caseload) -> Non
         "content cannot be read, or the columns beside it do not agree with it."
     )
     assert "was changed outside Keyworker Assistant" in problems[1]
+
+
+def test_the_record_as_text_has_the_plan_referrals_and_signposting(caseload: Caseload) -> None:
+    from keyworker.record_text import format_record
+
+    client = make_client(caseload)
+    shelter = agency(caseload, "Ash Housing Trust")
+    started(caseload, client, housing_goal(steps=[Step(what="Ring the council")]))
+    made = caseload.add_referral(
+        pl.new_referral(client.id, shelter.id, "accommodation", date(2026, 11, 3), "email")
+    )
+    caseload.update_referral(pl.referral_moved(made, "accepted", date(2026, 11, 5)))
+    caseload.add_signpost(
+        Signpost(client_id=client.id, given_on=TODAY, pathway="health", information="GP list")
+    )
+    text = format_record(caseload.record(client.id), {shelter.id: shelter.name})
+    assert (
+        "Action plan\n"
+        "  Started 01/11/2026; review by not set\n"
+        "  Agreement: Not yet asked to agree\n"
+        "  Accommodation (active): Have my own flat near my kids\n"
+        "    - Ring the council (not started)\n"
+    ) in text
+    assert "  03/11/2026  Ash Housing Trust (Accommodation), by email: accepted 05/11/2026" in text
+    assert "  22/11/2026  Health (physical and mental health): GP list" in text
