@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from keyworker.clock import FixedClock
+from keyworker.models import Client
 from keyworker.plans import Agency, Goal, Plan, Step
 from screens.agreement_form import AgreementForm
 from screens.date_input import DateInput
@@ -251,8 +252,17 @@ async def test_a_step_that_refers_names_the_agency(caseload: Caseload, clock: Fi
     assert caseload.live_plan(client.id).goals[0].steps[0].refer_to == ash.id
 
 
+def fixed_client(caseload: Caseload) -> Client:
+    """A client with the same case reference every run, as snapshots show it."""
+    return caseload.add_client(
+        Client(
+            case_ref="KW-7F3Q2", legal_name="Daniel Price", preferred_name="Dan", status="active"
+        )
+    )
+
+
 def snapshot_caseload(caseload: Caseload) -> Any:
-    client = make_client(caseload, "Daniel Price", preferred_name="Dan", status="active")
+    client = fixed_client(caseload)
     shelter = caseload.add_agency(Agency(name="Ash Housing Trust", category="accommodation"))
     steps = [
         Step(
@@ -304,7 +314,7 @@ def test_plan_tab_wide_snapshot(caseload: Caseload, clock: FixedClock, snap_comp
 
 
 def test_start_plan_form_snapshot(caseload: Caseload, clock: FixedClock, snap_compare) -> None:
-    client = make_client(caseload, status="active")
+    client = fixed_client(caseload)
     complete_one(caseload, client, None, tonight="nowhere")
 
     async def run_before(pilot: Pilot) -> None:
