@@ -20,7 +20,9 @@ from itertools import pairwise, product
 from typing import Any
 from uuid import UUID
 
+from keyworker.assessments import Assessment
 from keyworker.demo_assessments import Case, DemoAssessments
+from keyworker.demo_plans import DemoPlans
 from keyworker.identifiers import new_case_ref, pnc_check_letter, time_ordered_id
 from keyworker.models import Client, ClientRecord
 
@@ -688,7 +690,9 @@ def generate(
 
     Needs assessments are included only when asked for: they are made with the built-in
     template (`keyworker.templates.builtin_template`), which a caseload must keep before
-    it can save them.
+    it can save them. The action plans, referrals and signposting made from them come
+    with them; their partner agencies (`keyworker.demo_plans.DEMO_AGENCIES`) must be in
+    the caseload's directory first.
 
     Args:
         clients: how many records to yield, family members supported in their own right
@@ -699,8 +703,9 @@ def generate(
         worker: the keyworker named on every client, note and status change.
         notes_per_client: the average number of case notes per client.
         taken_refs: case references already in use; none of them is given out.
-        assessments: whether to include needs assessments (see `keyworker.demo_assessments`);
-            the rest of the caseload is the same either way.
+        assessments: whether to include needs assessments (see `keyworker.demo_assessments`)
+            and the plans, referrals and signposting made from them (see
+            `keyworker.demo_plans`); the rest of the caseload is the same either way.
     """
     maker = _CaseloadMaker(seed, today, worker, notes_per_client, taken_refs, assessments)
     made = 0
@@ -771,6 +776,13 @@ class _CaseloadMaker:
         self.assessor = (
             DemoAssessments(
                 seed, today, worker, self.day_start, self._id_clock + DEMO_ID_SEED_SPACING // 2
+            )
+            if assessments
+            else None
+        )
+        self.planner = (
+            DemoPlans(
+                seed, today, worker, self.day_start, self._id_clock + DEMO_ID_SEED_SPACING // 4 * 3
             )
             if assessments
             else None
@@ -907,8 +919,18 @@ class _CaseloadMaker:
             family=family,
             flags=self.flags(cid, referral_o, end_o),
             notes=self.notes(cid, status, referral_o, end_o, release_o, needs, slots, texts),
-            assessments=self.assessments(
-                cid, status, history, end_o, release_o, gender, False, needs, children, slots
+            **self.assessments(
+                cid,
+                status,
+                history,
+                end_o,
+                release_o,
+                gender,
+                False,
+                needs,
+                children,
+                slots,
+                closure_reason,
             ),
         )
         return made
@@ -986,8 +1008,18 @@ class _CaseloadMaker:
             family=family,
             flags=self.flags(cid, referral_o, end_o, family_client=True),
             notes=self.notes(cid, status, referral_o, end_o, 0, needs, slots, texts),
-            assessments=self.assessments(
-                cid, status, history, end_o, 0, person.gender, True, needs, family[1:], slots
+            **self.assessments(
+                cid,
+                status,
+                history,
+                end_o,
+                0,
+                person.gender,
+                True,
+                needs,
+                family[1:],
+                slots,
+                closure_reason,
             ),
         )
 
@@ -1003,10 +1035,12 @@ class _CaseloadMaker:
         needs: list[str],
         family: list[dict[str, Any]],
         slots: dict[str, str],
-    ) -> list[dict[str, Any]]:
-        """Needs assessments (see `keyworker.demo_assessments`), from the record so far."""
-        if self.assessor is None:
-            return []
+        closure_reason: str | None,
+    ) -> dict[str, list[Any]]:
+        """Needs assessments (see `keyworker.demo_assessments`) and the plans, referrals and
+        signposting made from them (`keyworker.demo_plans`), as ClientRecord fields."""
+        if self.assessor is None or self.planner is None:
+            return {}
         young = [
             m
             for m in family
@@ -1032,7 +1066,15 @@ class _CaseloadMaker:
             children_live_with=any(m["lives_with_client"] for m in young),
             slots=slots,
         )
-        return self.assessor.for_case(case)
+        # Validated here rather than by the record: the plans are made from the models.
+        assessments = [Assessment.model_validate(a) for a in self.assessor.for_case(case)]
+        planned = self.planner.for_case(case, assessments, closure_reason)
+        return {
+            "assessments": assessments,
+            "plans": planned.plans,
+            "referrals": planned.referrals,
+            "signposts": planned.signposts,
+        }
 
     def referral_ordinal(self, status: str, earliest: int | None = None) -> int:
         if status == "referred":
