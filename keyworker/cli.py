@@ -330,12 +330,15 @@ def fill_with_demo(
 ) -> int:
     """Save demo records a batch (one transaction) at a time; returns the notes saved.
 
-    The built-in template is kept first: the demo's assessments are made with it.
+    The built-in template is kept first, as the demo's assessments are made with it, and
+    the demo's partner agencies put in the directory, as its referrals go to them.
     """
     from keyworker.bulk import fewer_gc_pauses
+    from keyworker.demo_plans import DEMO_AGENCIES
     from keyworker.templates import builtin_template
 
     caseload.keep_template(builtin_template())
+    caseload.import_agencies(DEMO_AGENCIES)
     records = iter(records)
     done = notes = 0
     with fewer_gc_pauses():

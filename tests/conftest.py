@@ -11,6 +11,7 @@ import pytest
 
 from keyworker.clock import FixedClock
 from keyworker.demo import generate
+from keyworker.demo_plans import DEMO_AGENCIES
 from keyworker.models import CaseNote, Client, RiskFlag
 from keyworker.templates import builtin_template
 from storage import Caseload, CaseloadPaths, KdfParams
@@ -74,6 +75,7 @@ def demo_paths(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatc
             DEMO_CLIENTS, DEMO_SEED, NOW.date(), "Sam Keyworker", 12, assessments=True
         )
         opened.keep_template(builtin_template())
+        opened.import_agencies(DEMO_AGENCIES)
         opened.add_records(records)
     return paths
 

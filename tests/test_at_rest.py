@@ -14,6 +14,7 @@ import pytest
 
 from keyworker import demo
 from keyworker.cli import main
+from keyworker.demo_plans import DEMO_AGENCIES
 from keyworker.templates import builtin_template
 from storage import Caseload, CaseloadPaths, KdfParams
 from tests.conftest import PASSPHRASE
@@ -25,6 +26,7 @@ def test_no_name_or_note_text_in_the_raw_files(paths: CaseloadPaths) -> None:
     records = list(demo.generate(30, seed=5, today=TODAY, notes_per_client=20, assessments=True))
     with Caseload.create(paths, PASSPHRASE, "W", "S", kdf=KdfParams.fast_for_tests()) as open_:
         open_.keep_template(builtin_template())
+        open_.import_agencies(DEMO_AGENCIES)
         open_.add_records(records)
         # While open, recent pages sit in the write-ahead log: read it too.
         files = {p.name: p.read_bytes() for p in paths.home.iterdir()}
@@ -39,6 +41,11 @@ def test_no_name_or_note_text_in_the_raw_files(paths: CaseloadPaths) -> None:
                 secrets |= {a[:40] for a in own.answers.values() if isinstance(a, str)}
                 if own.ratings is not None:
                     secrets |= {own.ratings.strengths[:40], own.ratings.notes[:40]}
+        for plan in record.plans:
+            secrets |= {g.words[:40] for g in plan.goals}
+            secrets |= {s.what[:40] for g in plan.goals for s in g.steps}
+        secrets |= {r.outcome[:40] for r in record.referrals}
+        secrets |= {s.information[:40] for s in record.signposts}
     secrets = {s for s in secrets if len(s) >= 6}
     assert len(secrets) > 100
     for name, data in files.items():
