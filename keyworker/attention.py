@@ -134,7 +134,8 @@ def follow_up(who: Who, agencies: list[str], due: date, today: date) -> Attentio
     """Referrals to `agencies` to follow up, the earliest due on `due`."""
     when = "today" if due == today else f"since {long_date(due)}"
     noun = "referral" if len(agencies) == 1 else "referrals"
-    return _item(who, "follow_up", f"Follow up {noun} to {_and(agencies)}: due {when}", due)
+    names = agencies[0] if len(agencies) == 1 else ", ".join(agencies[:-1]) + " and " + agencies[-1]
+    return _item(who, "follow_up", f"Follow up {noun} to {names}: due {when}", due)
 
 
 def steps_overdue(who: Who, count: int, oldest: date) -> AttentionItem:
