@@ -10,7 +10,7 @@ with the validated model and never touches storage; the caller saves.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
@@ -336,6 +336,24 @@ def _subject(text: str, typed: object, label: str | None) -> str:
     if text.startswith("is ") and isinstance(typed, str) and 0 < len(typed) <= 30:
         return f'"{typed}" {text}'
     return f"{label} {text}" if label else text
+
+
+def field_errors(model: str, problems: Mapping[str, str]) -> ValidationError:
+    """Each message beside its field, as pydantic would raise them for the form to show."""
+    return ValidationError.from_exception_data(
+        model,
+        [
+            {"type": "value_error", "loc": (name,), "input": None, "ctx": {"error": message}}
+            for name, message in problems.items()
+        ],
+    )
+
+
+def missing(model: str, names: Iterable[str]) -> ValidationError:
+    """A "fill this in" beside each named field, before a model is built around None."""
+    return ValidationError.from_exception_data(
+        model, [{"type": "missing", "loc": (name,), "input": None} for name in names]
+    )
 
 
 def nest(values: dict[str, Any]) -> dict[str, Any]:

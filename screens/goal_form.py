@@ -6,18 +6,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from pydantic_core import ValidationError
-
 from keyworker.plans import Goal
 from keyworker.vocabulary import GOAL_STATUSES, PATHWAYS
-from screens.form import ChoiceField, DateField, FormScreen, Item, LongTextField, TextField
-
-
-def missing(model: str, *names: str) -> ValidationError:
-    """A "fill this in" error beside each named field, as pydantic would raise it."""
-    return ValidationError.from_exception_data(
-        model, [{"type": "missing", "loc": (name,), "input": None} for name in names]
-    )
+from screens.form import (
+    ChoiceField,
+    DateField,
+    FormScreen,
+    Item,
+    LongTextField,
+    TextField,
+    missing,
+)
 
 
 class GoalForm(FormScreen[Goal]):
@@ -83,7 +82,7 @@ class GoalForm(FormScreen[Goal]):
     def build(self, values: dict[str, Any]) -> Goal:
         status = values["status"]
         if status == "removed" and not values["removed_reason"]:
-            raise missing("Goal", "removed_reason")
+            raise missing("Goal", ["removed_reason"])
         values["removed_reason"] = values["removed_reason"] if status == "removed" else None
         if status == "achieved":
             values["achieved_on"] = values["achieved_on"] or self.today

@@ -17,7 +17,7 @@ from keyworker.assessments import Assessment
 from keyworker.dates import uk_date
 from keyworker.plans import Plan
 from keyworker.vocabulary import PATHWAYS
-from screens.form import DateField, FormScreen, Item, Section, TextField, TickField
+from screens.form import DateField, FormScreen, Item, Section, TextField, TickField, missing
 
 
 class StartPlanForm(FormScreen[Plan]):
@@ -94,7 +94,5 @@ class StartPlanForm(FormScreen[Plan]):
                 if values[f"keep_{i}"] and not str(values[f"words_{i}"]).strip()
             ]
             if blank:
-                from screens.goal_form import missing
-
-                raise missing("Plan", *blank) from None
+                raise missing("Plan", blank) from None
             raise

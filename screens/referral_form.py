@@ -9,13 +9,12 @@ outcome and notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic_core import ValidationError
 from textual import on
 from textual.widget import Widget
 from textual.widgets import Input, Select
@@ -45,6 +44,8 @@ from screens.form import (
     FormScreen,
     Item,
     LongTextField,
+    field_errors,
+    missing,
 )
 from screens.referral_list import method_words
 
@@ -56,24 +57,6 @@ NOT_AFTER_TODAY = "Cannot be after today."
 CATEGORY_PATHWAYS: dict[str, str] = {}
 for _pathway, _category in PATHWAY_CATEGORIES.items():
     CATEGORY_PATHWAYS.setdefault(_category, _pathway)
-
-
-def field_errors(model: str, problems: Mapping[str, str]) -> ValidationError:
-    """Each message beside its field, as pydantic would raise them for the form to show."""
-    return ValidationError.from_exception_data(
-        model,
-        [
-            {"type": "value_error", "loc": (name,), "input": None, "ctx": {"error": message}}
-            for name, message in problems.items()
-        ],
-    )
-
-
-def missing(model: str, names: Iterable[str]) -> ValidationError:
-    """A "fill this in" beside each named field, before a model is built around None."""
-    return ValidationError.from_exception_data(
-        model, [{"type": "missing", "loc": (name,), "input": None} for name in names]
-    )
 
 
 def agency_label(agency: Agency) -> str:

@@ -9,8 +9,16 @@ from uuid import UUID
 
 from keyworker.plans import Agency, Signpost
 from keyworker.vocabulary import PATHWAYS
-from screens.form import ChoiceField, DateField, FormScreen, Item, LongTextField
-from screens.referral_form import AgencyField, agency_options, field_errors, missing
+from screens.form import (
+    ChoiceField,
+    DateField,
+    FormScreen,
+    Item,
+    LongTextField,
+    field_errors,
+    missing,
+)
+from screens.referral_form import AgencyField, agency_options
 
 
 class SignpostForm(FormScreen[Signpost]):

@@ -3,54 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
-
-from textual.widget import Widget
-from textual.widgets import Select
 
 from keyworker.plans import Agency, ProgressNote, Step
 from keyworker.vocabulary import STEP_OWNERS, STEP_STATUSES
-from screens.form import (
-    ChoiceField,
-    DateField,
-    FormField,
-    FormScreen,
-    Item,
-    LongTextField,
-    TextField,
-)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AgencyChoice(FormField):
-    """An agency from the directory, or none."""
-
-    agencies: Sequence[Agency]
-    value: UUID | None = None
-    prompt: str = "None"
-
-    def make_widget(self) -> Widget:
-        options = [(a.name, str(a.id)) for a in self.agencies]
-        known = self.value is not None and any(a.id == self.value for a in self.agencies)
-        return Select(
-            options,
-            prompt=self.prompt,
-            allow_blank=True,
-            value=str(self.value) if known else Select.NULL,
-            id=self.widget_id,
-            compact=True,
-        )
-
-    def raw(self, widget: Widget) -> object:
-        assert isinstance(widget, Select)
-        return widget.value
-
-    def read(self, widget: Widget) -> UUID | None:
-        assert isinstance(widget, Select)
-        return None if widget.is_blank() else UUID(str(widget.value))
+from screens.form import ChoiceField, DateField, FormScreen, Item, LongTextField, TextField
+from screens.referral_form import AgencyField, agency_options
 
 
 class StepForm(FormScreen[Step]):
@@ -71,10 +30,7 @@ class StepForm(FormScreen[Step]):
         self.today = today
         self.worker = worker
         self.step = step
-        live = [a for a in agencies if not a.archived]
-        if step is not None and step.refer_to is not None:
-            live += [a for a in agencies if a.id == step.refer_to and a.archived]
-        self.agencies = live
+        self.agencies = agencies
         super().__init__("Edit step" if step else "New step", f"Towards: {goal_words}")
 
     def items(self) -> Iterable[Item]:
@@ -99,11 +55,13 @@ class StepForm(FormScreen[Step]):
             value=step.who_detail if step else "",
             hint="For an agency not in the directory, or someone else.",
         )
-        yield AgencyChoice(
+        refer_to = step.refer_to if step else None
+        yield AgencyField(
             name="refer_to",
             label="Refer to",
-            agencies=self.agencies,
-            value=step.refer_to if step else None,
+            options=agency_options(self.agencies, refer_to),
+            value=refer_to,
+            prompt="None",
             hint="For a step that is making a referral: press m on it to make it.",
         )
         yield DateField(

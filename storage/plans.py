@@ -513,17 +513,13 @@ class PlanStore:
         """
         problems: list[Problem] = []
         for table, kept in KEPT.items():
-            owner = (
-                ""
-                if table == "agencies"
-                else ", c.case_ref FROM {t} x LEFT JOIN clients c"
-                " ON c.id = x.client_id ORDER BY x.seq"
-            )
-            sql = (
-                "SELECT x.* " + owner.format(t=table)
-                if owner
-                else f"SELECT x.* FROM {table} x ORDER BY x.seq"
-            )
+            if table == "agencies":
+                sql = "SELECT * FROM agencies ORDER BY seq"
+            else:
+                sql = (
+                    f"SELECT x.*, c.case_ref FROM {table} x"
+                    " LEFT JOIN clients c ON c.id = x.client_id ORDER BY x.seq"
+                )
             cursor = self._conn.execute(sql)
             names = [d[0] for d in cursor.description]
             for values in cursor:
