@@ -20,6 +20,10 @@ The rules, on open cases (referred, active or paused; never closed or transferre
   is today or past: the agency needs chasing. One item names every agency due.
 - step_overdue: open steps (not started or in progress) on a live plan's active or
   future goals whose target date has passed; one item counts them, dated by the oldest.
+- missed_appointments: two or more appointments in a row the person did not attend
+  (acceptable absences, cancellations and reschedules passed over), counted since they
+  last came; dated by the latest miss, the longest-standing first. Missed appointments
+  are the first sign someone is slipping, so they come before no_contact.
 - no_contact: a referred or active case (a paused one is left out: nobody expects
   contact) whose last case note was `no_contact_days` or more days ago; with no note at
   all, counted from the referral date, or from the day the case was added when there is
@@ -47,6 +51,7 @@ Reason = Literal[
     "plan_review",
     "follow_up",
     "step_overdue",
+    "missed_appointments",
 ]
 Who = tuple[UUID, str, str]  # client id, case reference, name to show
 
@@ -60,7 +65,8 @@ REASON_ORDER: dict[str, int] = {
     "plan_review": 3,
     "follow_up": 4,
     "step_overdue": 5,
-    "no_contact": 6,
+    "missed_appointments": 6,
+    "no_contact": 7,
 }
 KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}
 
@@ -145,6 +151,12 @@ def steps_overdue(who: Who, count: int, oldest: date) -> AttentionItem:
     else:
         detail = f"{count} plan steps overdue, the oldest since {long_date(oldest)}"
     return _item(who, "step_overdue", detail, oldest)
+
+
+def missed_appointments(who: Who, count: int, last: date | None) -> AttentionItem:
+    """`count` appointments missed in a row, the latest on `last`."""
+    detail = f"Missed the last {count} appointments in a row (latest {long_date(last)})"
+    return _item(who, "missed_appointments", detail, last)
 
 
 def no_contact(

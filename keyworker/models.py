@@ -261,6 +261,8 @@ class ClientRecord(Record):
     """Referrals to partner agencies, oldest first."""
     signposts: list[_plans.Signpost] = Field(default_factory=list)
     """Information given without a referral, oldest first."""
+    appointments: list[_appointments.Appointment] = Field(default_factory=list)
+    """Appointments, earliest first; a group session lists only this person."""
 
     @model_validator(mode="after")
     def _belongs_to_client(self) -> Self:
@@ -276,6 +278,9 @@ class ClientRecord(Record):
         ):
             if item.client_id != cid:
                 raise ValueError(f"{type(item).__name__} {item.id} belongs to another client")
+        for appointment in self.appointments:
+            if appointment.client_ids != [cid]:
+                raise ValueError(f"Appointment {appointment.id} lists other people")
         return self
 
 
@@ -292,6 +297,7 @@ class ClientSummary(Record):
     last_contact: datetime | None
     next_key_date: date | None
     active_flags: list[str]
+    next_appointment: datetime | None = None
 
 
 class SearchHit(Record):
@@ -305,8 +311,9 @@ class SearchHit(Record):
     snippet: str
 
 
-# Last: keyworker.assessments and keyworker.plans build on Record above. ClientRecord's
+# Last: keyworker.assessments, plans and appointments build on Record above. ClientRecord's
 # fields from them are resolved by pydantic when the model is first used, by which time
 # the modules are whole, whichever of them was imported first.
+from keyworker import appointments as _appointments  # noqa: E402
 from keyworker import assessments as _assessments  # noqa: E402
 from keyworker import plans as _plans  # noqa: E402

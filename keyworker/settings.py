@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from keyworker.vocabulary import CONTACT_TYPES, coded
 
 ContactType = coded(CONTACT_TYPES)
+
+
+def _known_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError) as error:
+        raise ValueError(f"unknown time zone {name[:40]!r}") from error
+    return name
 
 
 class Settings(BaseModel):
@@ -53,3 +63,11 @@ class Settings(BaseModel):
 
     review_weeks: Annotated[int, Field(ge=1, le=104)] = 12
     """Weeks from an assessment to its next review, offered when completing one."""
+
+    time_zone: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_known_zone)] = (
+        "Europe/London"
+    )
+    """The time zone appointments are shown and typed in."""
+
+    appointment_minutes: Annotated[int, Field(ge=5, le=720)] = 60
+    """How long a new appointment lasts unless an end is given."""

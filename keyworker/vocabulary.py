@@ -319,3 +319,57 @@ GOAL_PROMPTS: dict[str, str] = {
 }
 """A plain starting point for a goal on each pathway, for the keyworker and person to
 reword together in the person's own words."""
+
+APPOINTMENT_KINDS = Vocabulary(
+    "kind of appointment",
+    [
+        ("one_to_one", "One-to-one at the office"),
+        ("home_visit", "Home visit"),
+        ("prison_visit", "Prison visit"),
+        ("accompanied_gp", "Accompanied: GP"),
+        ("accompanied_housing", "Accompanied: housing"),
+        ("accompanied_probation", "Accompanied: probation"),
+        ("accompanied_court", "Accompanied: court"),
+        ("accompanied_benefits", "Accompanied: benefits"),
+        ("accompanied_bank", "Accompanied: bank"),
+        ("group_session", "Group session"),
+        ("phone", "Phone"),
+        ("video", "Video"),
+    ],
+)
+
+APPOINTMENT_OUTCOMES = Vocabulary(
+    "appointment outcome",
+    [
+        ("attended", "Attended"),
+        ("attended_late", "Attended late"),
+        ("did_not_attend", "Did not attend"),
+        ("acceptable_absence", "Acceptable absence"),
+        ("cancelled_by_person", "Cancelled by the person"),
+        ("cancelled_by_service", "Cancelled by the service"),
+        ("rescheduled", "Rescheduled"),
+    ],
+)
+
+ABSENCE_REASONS = Vocabulary(
+    "reason for an acceptable absence",
+    [
+        ("medical", "Medical"),
+        ("court_legal", "Court or legal"),
+        ("employment", "Employment"),
+        ("family_childcare", "Family or childcare"),
+        ("religious", "Religious"),
+        ("in_custody", "In custody"),
+        ("other", "Other"),
+    ],
+)
+
+REPEAT_FREQUENCIES = Vocabulary(
+    "how often an appointment repeats",
+    [
+        ("weekly", "Weekly"),
+        ("fortnightly", "Fortnightly"),
+        ("monthly_date", "Monthly, on the same date"),
+        ("monthly_weekday", "Monthly, on the same weekday (e.g. 2nd Tuesday)"),
+    ],
+)

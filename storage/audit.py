@@ -39,6 +39,7 @@ AUDITED_TABLES = {
     "plans": "action plan",
     "referrals": "referral",
     "signposts": "signposting record",
+    "appointments": "appointment",
 }
 # How the trail names a row: by its `id`, or by these columns joined with "/" ("mini/1").
 RECORD_KEYS = {

@@ -46,6 +46,7 @@ from keyworker.models import (
     StatusChange,
 )
 from storage import driver, rows
+from storage.appointments import AppointmentStore
 from storage.assessments import (
     CLIENT_ASSESSMENTS,
     AssessmentStore,
@@ -78,7 +79,7 @@ LAST_CONTACT_NEW = (
 )
 
 
-class Caseload(AssessmentStore, PlanStore):
+class Caseload(AssessmentStore, PlanStore, AppointmentStore):
     """One open caseload, shared by the screens and their worker threads.
 
     Every use of the connection holds `_lock`, a re-entrant lock, so a worker's read
@@ -478,6 +479,7 @@ class Caseload(AssessmentStore, PlanStore):
         """
         notes_written = done = 0
         records = iter(records)
+        appointments = []
         with self._write(), fewer_gc_pauses():
             while chunk := list(itertools.islice(records, CHUNK)):
                 self._insert("clients", [rows.to_row(r.client) for r in chunk])
@@ -499,10 +501,13 @@ class Caseload(AssessmentStore, PlanStore):
                     [x for r in chunk for x in r.referrals],
                     [g for r in chunk for g in r.signposts],
                 )
+                appointments.extend(a for r in chunk for a in r.appointments)
                 notes_written += len(notes)
                 done += len(chunk)
                 if progress:
                     progress(done)
+            # After every person is in: a group session appears in each person's record.
+            self._insert_record_appointments(appointments)
         return notes_written
 
     # Reading ------------------------------------------------------------------------
@@ -552,6 +557,7 @@ class Caseload(AssessmentStore, PlanStore):
             )
             assessments = self._rows(CLIENT_ASSESSMENTS, cid)
             planning = self._client_plan_rows(client_id)
+            booked = self._client_appointment_rows(client_id)
         return ClientRecord(
             client=client,
             status_history=[rows.status_from_row(r) for r in history],
@@ -562,6 +568,7 @@ class Caseload(AssessmentStore, PlanStore):
             plans=[from_row("plans", r) for r in planning["plans"]],
             referrals=[from_row("referrals", r) for r in planning["referrals"]],
             signposts=[from_row("signposts", r) for r in planning["signposts"]],
+            appointments=[from_row("appointments", r).only_for(client_id) for r in booked],
         )
 
     def clients(self, status: str | None = None) -> list[ClientSummary]:
@@ -578,7 +585,7 @@ class Caseload(AssessmentStore, PlanStore):
         today = self._clock.today()
         if status is None and preloaded is not None and preloaded[:2] == (self._writes, today):
             return preloaded[2]
-        params = {"status": status, "today": today.isoformat()}
+        params = {"status": status, "today": today.isoformat(), "now": _utc_text(self._clock.now())}
         with self._reading() as conn:
             (found,) = conn.execute(_CLIENT_SUMMARIES, params).fetchone()
         with fewer_gc_pauses():
@@ -611,12 +618,13 @@ class Caseload(AssessmentStore, PlanStore):
             assessments = self._review_rows(horizon)
             quiet = self._rows(_NO_CONTACT, _no_contact_bounds(today, no_contact_days))
             planning = self._plan_attention_rows(today)
+            missed = self._missed_rows()
         items: list[AttentionItem] = []
         reviews: dict[tuple[str, str], list[str]] = {}
         for r in flags:
             reviews.setdefault((r["id"], r["review_date"]), []).append(r["kind"])
         planned = [r for found in planning.values() for r in found]
-        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet, *planned)}
+        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet, *planned, *missed)}
         for (cid, review), kinds in reviews.items():
             items.append(attn.flag_review(who[cid], kinds, date.fromisoformat(review)))
         for r in dates:
@@ -643,6 +651,9 @@ class Caseload(AssessmentStore, PlanStore):
             agencies = [r["agency"] for r in due_rows]
             due = date.fromisoformat(due_rows[0]["follow_up_on"])
             items.append(attn.follow_up(who[cid], agencies, due, today))
+        for r in missed:
+            last_missed = _local_date(r["last_missed"] + "+00:00")
+            items.append(attn.missed_appointments(who[r["id"]], r["missed"], last_missed))
         for r in quiet:
             last = _local_date(r["last_at"])
             referred = _date(r["referral_date"]) or _local_date(r["added_at"]) or today
@@ -688,6 +699,7 @@ class Caseload(AssessmentStore, PlanStore):
             )
         problems.extend(self._check_assessments())
         problems.extend(self._check_plans())
+        problems.extend(self._check_appointments())
         problems.extend(self._trail.verify())
         return problems
 
@@ -789,7 +801,10 @@ SELECT json_group_array(json_object(
     'next_key_date', nullif(min(
         coalesce(iif(c.release_date >= :today, c.release_date, NULL), '9999'),
         coalesce(iif(c.order_end_date >= :today, c.order_end_date, NULL), '9999')), '9999'),
-    'active_flags', json(coalesce(f.kinds, '[]'))
+    'active_flags', json(coalesce(f.kinds, '[]')),
+    'next_appointment', (
+        SELECT min(p.starts_at) || 'Z' FROM appointment_people p
+        WHERE p.client_id = c.id AND p.outcome IS NULL AND p.starts_at >= :now)
 ))
 FROM clients c
 LEFT JOIN last_contact lc ON lc.client_id = c.id

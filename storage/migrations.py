@@ -274,6 +274,37 @@ MIGRATIONS: list[str] = [
     CREATE INDEX signposts_client ON signposts(client_id, given_on);
     CREATE INDEX signposts_given ON signposts(given_on);
     """,
+    # 5: appointments. Each is kept whole as JSON `body` (its people and their outcomes
+    # inside), with its times as UTC text ('2026-11-24T10:00:00') beside it. The people
+    # table is worked out from the bodies on every save, for the questions asked per
+    # person: their appointments, the next one, outcomes still to record, misses in a row.
+    """
+    CREATE TABLE appointments (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        series_id TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX appointments_start ON appointments(starts_at);
+    CREATE INDEX appointments_series ON appointments(series_id) WHERE series_id IS NOT NULL;
+
+    CREATE TABLE appointment_people (
+        appointment_id TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        outcome TEXT,
+        PRIMARY KEY (appointment_id, client_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX appointment_people_client ON appointment_people(client_id, starts_at);
+    CREATE INDEX appointment_people_open ON appointment_people(starts_at)
+        WHERE outcome IS NULL;
+    CREATE INDEX appointment_people_missed ON appointment_people(client_id, starts_at)
+        WHERE outcome = 'did_not_attend';
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -21,6 +21,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from keyworker import plans as pl
+from keyworker.appointments import Appointment
 from keyworker.attention import OPEN_STATUSES
 from keyworker.errors import DamagedFile, InvalidInput, UnknownClient
 from keyworker.plans import Agency, Plan, Referral, Signpost
@@ -81,6 +82,12 @@ def _signpost_columns(signpost: Signpost) -> dict[str, object]:
     }
 
 
+def _appointment_columns(appointment: Appointment) -> dict[str, object]:
+    from storage.appointments import appointment_columns
+
+    return appointment_columns(appointment)
+
+
 @dataclass(frozen=True)
 class _Kept:
     """How one table keeps its model: the columns worked out from it, and its noun."""
@@ -95,6 +102,7 @@ KEPT: dict[str, _Kept] = {
     "plans": _Kept(Plan, _plan_columns, "action plan"),
     "referrals": _Kept(Referral, _referral_columns, "referral"),
     "signposts": _Kept(Signpost, _signpost_columns, "signposting record"),
+    "appointments": _Kept(Appointment, _appointment_columns, "appointment"),
 }
 
 
@@ -506,15 +514,16 @@ class PlanStore:
     # Checking -----------------------------------------------------------------------
 
     def _check_plans(self) -> list[Problem]:
-        """Every plan, agency, referral and signpost readable and agreeing with its columns.
+        """Every plan, agency, referral, signpost and appointment readable and agreeing
+        with its columns.
 
         For `Caseload.check`, holding its lock. Problems name records by id and case
         reference, never by what they hold.
         """
         problems: list[Problem] = []
         for table, kept in KEPT.items():
-            if table == "agencies":
-                sql = "SELECT * FROM agencies ORDER BY seq"
+            if table in ("agencies", "appointments"):
+                sql = f"SELECT * FROM {table} ORDER BY seq"
             else:
                 sql = (
                     f"SELECT x.*, c.case_ref FROM {table} x"

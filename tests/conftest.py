@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from keyworker.appointments import Appointment, Attendance
 from keyworker.clock import FixedClock
 from keyworker.demo import generate
 from keyworker.demo_plans import DEMO_AGENCIES
@@ -115,3 +116,23 @@ def make_flag(client: Client, kind: str = "lone_working", **fields) -> RiskFlag:
 def folder_bytes(folder: Path) -> dict[str, str]:
     """Every file in the folder and a hash of its bytes, to prove nothing changed."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def make_appointment(
+    *clients: Client,
+    day: int = 24,
+    hour: int = 10,
+    minutes: int = 60,
+    kind: str = "one_to_one",
+    month: int = 11,
+    **fields,
+) -> Appointment:
+    """An appointment in November 2026 (GMT, so UTC hours are London hours)."""
+    start = datetime(2026, month, day, hour, 0, tzinfo=UTC)
+    return Appointment(
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        kind=kind,
+        people=[Attendance(client_id=c.id) for c in clients],
+        **fields,
+    )

@@ -553,13 +553,14 @@ def test_a_version_2_caseload_gains_assessments_and_keeps_its_clients(
     caseload.add_note(make_note(client, "Met at the gate"))
     with caseload._lock:
         caseload._conn.executescript(
+            "DROP TABLE appointment_people; DROP TABLE appointments;"
             "DROP TABLE signposts; DROP TABLE referrals; DROP TABLE plans; DROP TABLE agencies;"
             "DROP TABLE assessments; DROP TABLE assessment_templates; PRAGMA user_version = 2;"
         )
     caseload.close()
 
     with Caseload.open(paths, PASSPHRASE, clock=clock) as reopened:
-        assert reopened._conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert reopened._conn.execute("PRAGMA user_version").fetchone()[0] == 5
         assert reopened.record(client.id).client == client
         assert [n.text for n in reopened.record(client.id).notes] == ["Met at the gate"]
         done = complete_one(reopened, client, date(2027, 2, 22))

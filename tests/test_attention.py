@@ -309,7 +309,9 @@ def test_an_older_caseload_gains_last_contacts_when_opened(
     client = make_client(caseload, "Dan Price", status="active")
     caseload.add_note(make_note(client, "First meeting", day=1))
     caseload.add_note(make_note(client, "Phone call", day=3))
-    caseload._conn.executescript(  # back to version 1: undo migrations 4, 3 and 2
+    caseload._conn.executescript(  # back to version 1: undo migrations 5, 4, 3 and 2
+        "DROP TABLE appointment_people;"
+        "DROP TABLE appointments;"
         "DROP TABLE signposts;"
         "DROP TABLE referrals;"
         "DROP TABLE plans;"
@@ -324,7 +326,7 @@ def test_an_older_caseload_gains_last_contacts_when_opened(
     caseload.close()
 
     with Caseload.open(paths, PASSPHRASE, clock=clock) as reopened:
-        assert schema_version(reopened._conn) == LATEST == 4
+        assert schema_version(reopened._conn) == LATEST == 5
         assert reopened.clients()[0].last_contact == datetime(2026, 11, 3, 14, tzinfo=UTC)
         assert _shown(reopened)[0][2] == "No contact for 19 days (last on Tue 3 Nov 2026)"
         assert reopened.check() == []
