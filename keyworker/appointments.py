@@ -181,16 +181,6 @@ class Appointment(Record):
 # Time zones ----------------------------------------------------------------------------
 
 
-def zone_for(name: str) -> ZoneInfo:
-    """The time zone with this name, for settings already checked."""
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError) as error:
-        raise InvalidInput(
-            f'Unknown time zone "{name[:40]}". Use a name like Europe/London.'
-        ) from (error)
-
-
 def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
