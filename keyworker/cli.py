@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from keyworker import __version__
 from keyworker.cli_agencies import add_agency_commands
+from keyworker.cli_appointments import add_appointment_commands
 from keyworker.cli_plan import add_plan_commands
 from keyworker.cli_report import add_report_commands
 from keyworker.clock import Clock, SystemClock
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_agency_commands(commands, common)
     add_report_commands(commands, common)
     add_plan_commands(commands, common)
+    add_appointment_commands(commands, common)
 
     check = commands.add_parser(
         "check", parents=[common], help="check the database and its audit trail"

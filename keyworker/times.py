@@ -418,6 +418,12 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
+def short_when(moment: datetime, zone: ZoneInfo | None) -> str:
+    """ "Tue 24/11 10:00": a moment this year or next, for a narrow column."""
+    shown = moment.astimezone(zone)
+    return f"{_short_day(shown.date())} {shown:%d/%m %H:%M}"
+
+
 def _short_day(day: date) -> str:
     return WEEKDAYS[day.weekday()][:3].title()
 

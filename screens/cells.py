@@ -9,12 +9,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
 from keyworker.attention import AttentionItem
 from keyworker.dates import uk_date
 from keyworker.models import ClientSummary, SearchHit
+from keyworker.times import short_when
 from keyworker.vocabulary import CLIENT_STATUSES, RISK_KINDS
 
 # Short words for flags, so a flag reads the same on any terminal and to anyone.
@@ -72,9 +74,20 @@ def contact_ago(value: datetime | None, today: date) -> str:
     return "today" if days == 0 else f"{_days(days)} ago"
 
 
-def client_cells(summary: ClientSummary, today: date, compact: bool = False) -> tuple[Text, ...]:
-    """One client's row; every cell is plain Text so a name can never be read as markup."""
+def client_cells(
+    summary: ClientSummary,
+    today: date,
+    compact: bool = False,
+    zone: ZoneInfo | None = None,
+    appointment_width: int = 15,
+) -> tuple[Text, ...]:
+    """One client's row; every cell is plain Text so a name can never be read as markup.
+
+    `compact`: the last contact says only how long ago; a next appointment narrower
+    than 15 leaves out its day's name.
+    """
     contact = contact_ago if compact else last_contact
+    coming = short_when(summary.next_appointment, zone) if summary.next_appointment else ""
     return (
         Text(summary.case_ref),
         Text(summary.display_name),
@@ -82,6 +95,7 @@ def client_cells(summary: ClientSummary, today: date, compact: bool = False) -> 
         Text(CLIENT_STATUSES.label(summary.status)),
         Text(contact(summary.last_contact, today)),
         Text(uk_date(summary.next_key_date)),
+        Text(coming if appointment_width >= len(coming) else coming[4:]),
     )
 
 
@@ -183,6 +197,13 @@ SORT_COLUMNS = (
     SortColumn("contact", "Last contact", lambda s: s.last_contact, "oldest first", "newest first"),
     SortColumn(
         "key_date", "Next key date", lambda s: s.next_key_date, "soonest first", "latest first"
+    ),
+    SortColumn(
+        "appointment",
+        "Next appointment",
+        lambda s: s.next_appointment,
+        "soonest first",
+        "latest first",
     ),
 )
 SORTS_BY_KEY = {column.key: column for column in SORT_COLUMNS}

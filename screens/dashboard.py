@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -45,15 +46,16 @@ NEW_CLIENT_SAVED = "New client saved."
 CLIENT_COLUMNS = (
     Column("ref", "Case ref", 8),
     Column("name", "Name", 20, min_width=12, squeeze=2),
-    Column("flags", "Flags", 16, min_width=12, squeeze=2),
-    Column("status", "Status", 11),
+    Column("flags", "Flags", 16, min_width=12, squeeze=3),
+    Column("status", "Status", 11, min_width=8, squeeze=1),
     Column("contact", "Last contact", 21, min_width=12, squeeze=1),
-    Column("key_date", "Next key date", 10),
+    Column("key_date", "Key date", 10, squeeze=1, optional=True),
+    Column("appointment", "Appointment", 15, min_width=11, squeeze=1),
 )
 HIT_COLUMNS = (
     Column("ref", "Case ref", 8),
     Column("name", "Name", 20, min_width=10, squeeze=1),
-    Column("status", "Status", 11),
+    Column("status", "Status", 11, min_width=8, squeeze=1),
     Column("why", "Why it matched", 20, min_width=20, flex=True),
 )
 ATTENTION_COLUMNS = (
@@ -296,6 +298,7 @@ class DashboardScreen(Screen[None]):
         self.settings = settings
         self.ready = False
         self._today = clock.today()
+        self._zone = ZoneInfo(settings.time_zone)
         self._generation = 0
         self._keep_cursor = False
         self._attention_due = False
@@ -381,6 +384,7 @@ class DashboardScreen(Screen[None]):
         """The client table first; what needs attention follows once it is shown, so
         the two never queue for the caseload's connection at start-up."""
         self.settings = getattr(self.app, "settings", self.settings)
+        self._zone = ZoneInfo(self.settings.time_zone)
         self._attention_due = True
         self._load_clients_now(keep_cursor=True)
         if self._search_text:
@@ -399,7 +403,8 @@ class DashboardScreen(Screen[None]):
         """A client's cells; a squeezed last-contact column says only how long ago."""
         table = self.query_one("#clients", RowTable)
         compact = table.column_width("contact") < table.column("contact").wanted()
-        return client_cells(summary, self._today, compact)
+        width = table.column_width("appointment")
+        return client_cells(summary, self._today, compact, self._zone, width)
 
     # The client table ------------------------------------------------------------------
 

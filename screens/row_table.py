@@ -42,6 +42,8 @@ class Column:
     """When space is short, columns give up width in this order, lowest first."""
     flex: bool = False
     """Takes whatever width is left over."""
+    optional: bool = False
+    """Left out altogether when squeezing its rank was not enough (a narrow terminal)."""
 
     def wanted(self) -> int:
         return max(self.width, len(self.label))
@@ -68,13 +70,22 @@ def fit_columns(columns: Sequence[Column], space: int) -> tuple[list[int], int]:
             if c.squeeze == rank and c.min_width is not None and c.min_width < widths[i]
         }
         total = sum(spare.values())
-        if not total:
-            continue
         cut_here = min(over, total)
         for i, can in spare.items():
             cut = min(can, -(-cut_here * can // total), over)  # round up, so it fits
             widths[i] -= cut
             over -= cut
+        for i in reversed(range(len(columns))):  # then leave out this rank's optional ones
+            if over > 0 and columns[i].optional and columns[i].squeeze == rank:
+                over -= widths[i] + gap
+                widths[i] = 0
+    if over < 0:  # leaving a column out can free more than was needed: give it back
+        squeezed = [i for i, c in enumerate(columns) if widths[i] and widths[i] < c.wanted()]
+        squeezed.sort(key=lambda i: (-columns[i].squeeze, -i))
+        for i in squeezed:
+            give = min(-over, columns[i].wanted() - widths[i])
+            widths[i] += give
+            over += give
     flexible = [i for i, c in enumerate(columns) if c.flex]
     if over < 0 and flexible:
         widths[flexible[-1]] -= over
@@ -330,6 +341,8 @@ class RowTable(ScrollView, can_focus=True):
         console = self.app.console
         segments = [Segment(" " * MARGIN, style)]
         for i, (cell, cell_width) in enumerate(zip(cells, widths, strict=True)):
+            if not cell_width:
+                continue  # a column left out on a narrow screen
             if i:
                 segments.append(Segment(" " * self._gap, style))
             cell_style = style + console.get_style(cell.style) if cell.style else style
@@ -406,12 +419,15 @@ class RowTable(ScrollView, can_focus=True):
         if len(self._widths) != len(self._columns):
             self._fit()
         index = [c.key for c in self._columns].index(key)
-        return MARGIN + sum(self._widths[:index]) + self._gap * index
+        shown = [w for w in self._widths[:index] if w]
+        return MARGIN + sum(shown) + self._gap * len(shown)
 
     def _column_at(self, x: int) -> str | None:
         left = MARGIN
         gap = self._gap
         for column, width in zip(self._columns, self._widths, strict=True):
+            if not width:
+                continue
             if left - gap // 2 <= x < left + width + gap - gap // 2:
                 return column.key
             left += width + gap

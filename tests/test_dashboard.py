@@ -36,7 +36,7 @@ from screens.client_form import ClientForm
 from screens.dashboard import DashboardScreen
 from screens.row_table import Column, fit_columns
 from storage import Caseload, CaseloadPaths, KdfParams
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, make_appointment
 
 
 def _id(n: int) -> UUID:
@@ -117,6 +117,16 @@ def small_paths(paths: CaseloadPaths, clock: FixedClock) -> CaseloadPaths:
                     review_date=review,
                 )
             )
+        # Alex's next appointment (a past one and one called off do not count).
+        caseload.book(
+            [
+                make_appointment(ALEX, day=20, id=_id(31)),
+                make_appointment(ALEX, day=24, hour=14, id=_id(32)),
+                make_appointment(ALEX, day=23, id=_id(33)),
+                make_appointment(ALEX, day=30, id=_id(34)),
+            ]
+        )
+        caseload.cancel_appointments([_id(33)], "person")
     return paths
 
 
@@ -207,7 +217,8 @@ async def test_the_table_shows_every_client_with_flags_in_words(
             "Flags",
             "Status",
             "Last contact",
-            "Next key date",
+            "Key date",
+            "Appointment",
         ]
         assert table.has_focus
         assert rows(app) == [
@@ -218,11 +229,20 @@ async def test_the_table_shows_every_client_with_flags_in_words(
                 "Active",
                 "17/11/2026 (5 days)",
                 "03/12/2026",
+                "Tue 24/11 14:00",
             ],
-            ["KW-5C6D7", "Jordan Ellis", "", "Referred", "none yet", ""],
-            ["KW-8E9F2", "Priya Shah", "SELF-HARM", "Paused", "01/10/2026 (52 days)", "30/09/2027"],
-            ["KW-HJK3M", "Chris Doyle", "", "Closed", "01/09/2026 (82 days)", ""],
-            ["KW-MN4P5", "Dan Price", "", "Active", "01/11/2026 (21 days)", ""],
+            ["KW-5C6D7", "Jordan Ellis", "", "Referred", "none yet", "", ""],
+            [
+                "KW-8E9F2",
+                "Priya Shah",
+                "SELF-HARM",
+                "Paused",
+                "01/10/2026 (52 days)",
+                "30/09/2027",
+                "",
+            ],
+            ["KW-HJK3M", "Chris Doyle", "", "Closed", "01/09/2026 (82 days)", "", ""],
+            ["KW-MN4P5", "Dan Price", "", "Active", "01/11/2026 (21 days)", "", ""],
         ]
         shown = screen_text(app)
         assert "LONE WORKING, DA" in shown
@@ -287,6 +307,8 @@ SORTED = [
     ("Sorted by last contact, newest first", order(ALEX, DAN, PRIYA, CHRIS, JORDAN)),
     ("Sorted by next key date, soonest first", order(ALEX, PRIYA, JORDAN, CHRIS, DAN)),
     ("Sorted by next key date, latest first", order(PRIYA, ALEX, JORDAN, CHRIS, DAN)),
+    ("Sorted by next appointment, soonest first", order(ALEX, JORDAN, PRIYA, CHRIS, DAN)),
+    ("Sorted by next appointment, latest first", order(ALEX, JORDAN, PRIYA, CHRIS, DAN)),
     ("Sorted by case ref, A to Z", REFS),
     ("Sorted by case ref, Z to A", REFS[::-1]),
 ]
