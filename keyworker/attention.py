@@ -8,6 +8,14 @@ The rules, on open cases (referred, active or paused; never closed or transferre
   missed, so these come first, the longest overdue first.
 - key_date: a release date or the end of an order from today to `key_date_days` ahead.
   Next, soonest first: they are set by courts and prisons, and cannot be moved.
+- missed_appointments: two or more appointments in a row the person did not attend
+  (acceptable absences, cancellations and reschedules passed over), counted since they
+  last came; dated by the latest miss, the longest-standing first. Missed appointments
+  are the first sign someone is slipping, so they come straight after the fixed dates.
+- outcome_due: appointments that have ended with the person's outcome not yet
+  recorded; one item counts them, dated by the oldest. Listed so the worker completes
+  them when the app opens: attendance figures and missed-appointment warnings rest on
+  them.
 - review_due: the review date of a person's current assessment (their latest completed
   one, a correction standing in for what it corrects), whenever overdue, or from today
   to `key_date_days` ahead. A review already started as a draft still counts until it is
@@ -20,10 +28,6 @@ The rules, on open cases (referred, active or paused; never closed or transferre
   is today or past: the agency needs chasing. One item names every agency due.
 - step_overdue: open steps (not started or in progress) on a live plan's active or
   future goals whose target date has passed; one item counts them, dated by the oldest.
-- missed_appointments: two or more appointments in a row the person did not attend
-  (acceptable absences, cancellations and reschedules passed over), counted since they
-  last came; dated by the latest miss, the longest-standing first. Missed appointments
-  are the first sign someone is slipping, so they come before no_contact.
 - no_contact: a referred or active case (a paused one is left out: nobody expects
   contact) whose last case note was `no_contact_days` or more days ago; with no note at
   all, counted from the referral date, or from the day the case was added when there is
@@ -52,6 +56,7 @@ Reason = Literal[
     "follow_up",
     "step_overdue",
     "missed_appointments",
+    "outcome_due",
 ]
 Who = tuple[UUID, str, str]  # client id, case reference, name to show
 
@@ -61,12 +66,13 @@ CONTACT_EXPECTED = ("referred", "active")  # paused cases expect no contact
 REASON_ORDER: dict[str, int] = {
     "flag_review": 0,
     "key_date": 1,
-    "review_due": 2,
-    "plan_review": 3,
-    "follow_up": 4,
-    "step_overdue": 5,
-    "missed_appointments": 6,
-    "no_contact": 7,
+    "missed_appointments": 2,
+    "outcome_due": 3,
+    "review_due": 4,
+    "plan_review": 5,
+    "follow_up": 6,
+    "step_overdue": 7,
+    "no_contact": 8,
 }
 KEY_DATE_EVENTS = {"release": "Release", "order_end": "Order end"}
 
@@ -157,6 +163,15 @@ def missed_appointments(who: Who, count: int, last: date | None) -> AttentionIte
     """`count` appointments missed in a row, the latest on `last`."""
     detail = f"Missed the last {count} appointments in a row (latest {long_date(last)})"
     return _item(who, "missed_appointments", detail, last)
+
+
+def outcome_due(who: Who, count: int, oldest: date) -> AttentionItem:
+    """`count` ended appointments without the person's outcome, the oldest on `oldest`."""
+    if count == 1:
+        detail = f"Record what happened at the appointment on {long_date(oldest)}"
+    else:
+        detail = f"Record what happened at {count} appointments, the first on {long_date(oldest)}"
+    return _item(who, "outcome_due", detail, oldest)
 
 
 def no_contact(

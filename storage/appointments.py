@@ -298,6 +298,11 @@ class AppointmentStore:
         """Open cases with two or more non-attendances since they last came, for attention."""
         return self._rows(_MISSED_IN_A_ROW, (ap.MISSED_IN_A_ROW,))
 
+    def _outcome_due_rows(self) -> list[rows.Row]:
+        """Open cases with ended appointments whose outcome is not recorded, for attention."""
+        now = stamp(self._clock.now())
+        return self._rows(_OUTCOMES_DUE_BY_CLIENT, (now, now))
+
     def _client_appointment_rows(self, client_id: UUID) -> list[rows.Row]:
         return self._rows(_CLIENT_APPOINTMENTS, (str(client_id),))
 
@@ -405,6 +410,14 @@ _DUE = (
     "   WHERE outcome IS NULL AND starts_at < ? AND ends_at <= ?)"
     f" AND c.status IN ({_OPEN})"
     " ORDER BY a.starts_at, a.seq"
+)
+_OUTCOMES_DUE_BY_CLIENT = (
+    "SELECT c.id, c.case_ref, c.preferred_name, c.legal_name,"
+    " count(*) AS due, min(p.starts_at) AS oldest"
+    " FROM appointment_people p JOIN clients c ON c.id = p.client_id"
+    " WHERE p.outcome IS NULL AND p.starts_at < ? AND p.ends_at <= ?"
+    f" AND c.status IN ({_OPEN})"
+    " GROUP BY c.id"
 )
 _MISSED_IN_A_ROW = (
     "SELECT c.id, c.case_ref, c.preferred_name, c.legal_name,"

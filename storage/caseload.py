@@ -619,12 +619,16 @@ class Caseload(AssessmentStore, PlanStore, AppointmentStore):
             quiet = self._rows(_NO_CONTACT, _no_contact_bounds(today, no_contact_days))
             planning = self._plan_attention_rows(today)
             missed = self._missed_rows()
+            unrecorded = self._outcome_due_rows()
         items: list[AttentionItem] = []
         reviews: dict[tuple[str, str], list[str]] = {}
         for r in flags:
             reviews.setdefault((r["id"], r["review_date"]), []).append(r["kind"])
         planned = [r for found in planning.values() for r in found]
-        who = {r["id"]: _who(r) for r in (*flags, *dates, *assessments, *quiet, *planned, *missed)}
+        who = {
+            r["id"]: _who(r)
+            for r in (*flags, *dates, *assessments, *quiet, *planned, *missed, *unrecorded)
+        }
         for (cid, review), kinds in reviews.items():
             items.append(attn.flag_review(who[cid], kinds, date.fromisoformat(review)))
         for r in dates:
@@ -654,6 +658,9 @@ class Caseload(AssessmentStore, PlanStore, AppointmentStore):
         for r in missed:
             last_missed = _local_date(r["last_missed"] + "+00:00")
             items.append(attn.missed_appointments(who[r["id"]], r["missed"], last_missed))
+        for r in unrecorded:
+            oldest = _local_date(r["oldest"] + "+00:00") or today
+            items.append(attn.outcome_due(who[r["id"]], r["due"], oldest))
         for r in quiet:
             last = _local_date(r["last_at"])
             referred = _date(r["referral_date"]) or _local_date(r["added_at"]) or today

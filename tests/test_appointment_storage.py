@@ -247,3 +247,25 @@ def test_a_record_with_appointments_goes_into_another_caseload_whole(
         other.add_records(records)
         assert other.appointment(group.id).client_ids == [ann.id, bea.id]
         assert other.check() == []
+
+
+def test_appointments_waiting_for_an_outcome_are_listed_for_attention(
+    caseload: Caseload,
+) -> None:
+    client = make_client(caseload, "Dan Price", status="active")
+    closed = make_client(caseload, "Bea Cole", status="closed", closure_reason="needs_met")
+    caseload.book(
+        [
+            make_appointment(client, day=19),
+            make_appointment(client, day=20),
+            make_appointment(client, day=26),  # still to come
+            make_appointment(closed, day=20),  # a closed case is not asked about
+        ]
+    )
+    items = [i for i in caseload.attention(14, 28) if i.reason == "outcome_due"]
+    assert [(i.case_ref, i.detail) for i in items] == [
+        (
+            client.case_ref,
+            "Record what happened at 2 appointments, the first on Thu 19 Nov 2026",
+        )
+    ]
