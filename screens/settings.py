@@ -19,7 +19,16 @@ from textual.widgets import Input, Select
 
 from keyworker.errors import InvalidInput
 from keyworker.settings import Settings
-from screens.form import FormField, FormScreen, Item, Section, TickField, WholeNumberField
+from keyworker.times import zone_named
+from screens.form import (
+    FormField,
+    FormScreen,
+    Item,
+    Section,
+    TextField,
+    TickField,
+    WholeNumberField,
+)
 from screens.themes import THEMES, register_themes, theme_label
 
 ABOUT = "These are kept on this computer and hold nothing about clients."
@@ -90,6 +99,15 @@ class ThemeField(FormField):
         return str(widget.value)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ZoneField(TextField):
+    """A time zone by its name (Europe/London), checked against the zones the laptop knows."""
+
+    def read(self, widget: Widget) -> str:
+        assert isinstance(widget, Input)
+        return zone_named(widget.value.strip()).key
+
+
 def count_field(name: str, label: str, unit: str, value: int) -> CountField:
     low, high = _bounds(name)
     return CountField(
@@ -130,6 +148,20 @@ class SettingsScreen(FormScreen[Settings]):
                 hint=_explanation("specialist_sections"),
             ),
             count_field("review_weeks", "Review after (weeks)", "weeks", settings.review_weeks),
+            Section(title="Appointments"),
+            count_field(
+                "appointment_minutes",
+                "Usual length (minutes)",
+                "minutes",
+                settings.appointment_minutes,
+            ),
+            ZoneField(
+                name="time_zone",
+                label="Time zone",
+                value=settings.time_zone,
+                placeholder="Europe/London",
+                hint=_explanation("time_zone"),
+            ),
         ]
 
     def build(self, values: dict[str, Any]) -> Settings:

@@ -320,6 +320,18 @@ async def test_settings_save_every_field_and_keep_the_rest() -> None:
     assert app.theme == HIGH_CONTRAST
 
 
+async def test_settings_keep_the_time_zone_and_usual_appointment_length() -> None:
+    app = HostApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await open_settings(pilot)
+        await retype(pilot, "#field-appointment-minutes", "45")
+        await retype(pilot, "#field-time-zone", "europe/dublin")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.results))
+    assert (app.results[0].appointment_minutes, app.results[0].time_zone) == (45, "Europe/Dublin")
+
+
 async def test_settings_save_button_saves_unchanged_settings() -> None:
     app = HostApp()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -338,6 +350,8 @@ async def test_settings_save_button_saves_unchanged_settings() -> None:
         ("idle-lock-minutes", "", "Type a whole number of minutes from 1 to 120."),
         ("no-contact-days", "400", "Type a whole number of days from 1 to 365."),
         ("key-date-days", "-3", "Type a whole number of days from 1 to 365."),
+        ("appointment-minutes", "1000", "Type a whole number of minutes from 5 to 720."),
+        ("time-zone", "Europe/Narnia", 'Unknown time zone "Europe/Narnia". Use a name like'),
     ],
 )
 async def test_settings_refuse_numbers_out_of_range_beside_the_field(
@@ -352,7 +366,7 @@ async def test_settings_refuse_numbers_out_of_range_beside_the_field(
         await pilot.pause()
 
         assert app.screen is form, "the form stays open"
-        assert form.problem_for(field.replace("-", "_")) == f"✗ {message}"
+        assert form.problem_for(field.replace("-", "_")).startswith(f"✗ {message}")
         assert message in screen_text(app)
         assert form.query_one(f"#field-{field}", Input).value == typed, "typed text is kept"
         assert form.query_one(f"#field-{field}", Input).has_focus
