@@ -399,9 +399,10 @@ def run_client_show(args: argparse.Namespace, clock: Clock) -> int:
     if args.json:
         print(record.model_dump_json(indent=2))
     else:
+        from keyworker.cli_appointments import time_zone
         from keyworker.record_text import format_record
 
-        print(format_record(record, agencies))
+        print(format_record(record, agencies, time_zone(), clock.now()))
     return 0
 
 

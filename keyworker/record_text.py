@@ -7,12 +7,16 @@ so they cannot be missed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
 from uuid import UUID
 
+from keyworker import appointments as ap
 from keyworker import plans as pl
 from keyworker.dates import long_date, uk_date, uk_datetime
 from keyworker.models import CaseNote, Client, ClientRecord, FamilyMember, RiskFlag, StatusChange
 from keyworker.vocabulary import (
+    ABSENCE_REASONS,
+    APPOINTMENT_OUTCOMES,
     CLIENT_KINDS,
     CLIENT_STATUSES,
     CLOSURE_REASONS,
@@ -30,9 +34,16 @@ from keyworker.vocabulary import (
 INDENT = "      "
 
 
-def format_record(record: ClientRecord, agencies: Mapping[UUID, str] | None = None) -> str:
-    """The record as text; `agencies` names the partner agencies referrals go to."""
+def format_record(
+    record: ClientRecord,
+    agencies: Mapping[UUID, str] | None = None,
+    zone: tzinfo | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The record as text; `agencies` names the partner agencies referrals go to, and
+    appointments are in `zone` (the laptop's own when None), as they stand at `now`."""
     names = agencies or {}
+    now = now or datetime.now(UTC)
     c = record.client
     active = sorted(
         (f for f in record.flags if f.is_active), key=lambda f: f.kind != "lone_working"
@@ -49,6 +60,7 @@ def format_record(record: ClientRecord, agencies: Mapping[UUID, str] | None = No
         ("Action plan", plan_lines(pl.live_plan(record.plans))),
         ("Referrals", [referral_line(r, names) for r in record.referrals]),
         ("Signposting", [signpost_line(s, names) for s in record.signposts]),
+        ("Appointments", [appointment_line(a, zone, now) for a in record.appointments]),
         (f"Case notes ({len(record.notes)}, newest first)", [note_line(n) for n in record.notes]),
     ]
     for title, items in sections:
@@ -157,6 +169,25 @@ def referral_line(r: pl.Referral, agencies: Mapping[UUID, str]) -> str:
         f" ({PATHWAYS.label(r.pathway)}), by {REFERRAL_METHODS.label(r.method).lower()}",
         f": {REFERRAL_STATUSES.label(r.status).lower()} {uk_date(r.status_on)}{follow}",
         r.outcome and f"\n{INDENT}Outcome: {r.outcome}",
+    )
+
+
+def appointment_line(a: ap.Appointment, zone: tzinfo | None, now: datetime) -> str:
+    """ "Tue 24/11/2026 10:00-11:00  Home visit, with Shelter: attended late"."""
+    start, end = a.start.astimezone(zone), a.end.astimezone(zone)
+    person = a.people[0]
+    if person.outcome is None:
+        outcome = "to come" if a.end > now else "outcome not recorded"
+    else:
+        outcome = APPOINTMENT_OUTCOMES.label(person.outcome).lower()
+        if person.reason:
+            outcome += f" ({ABSENCE_REASONS.label(person.reason).lower()})"
+    return _join(
+        f"{long_date(start.date())} {start:%H:%M}-{end:%H:%M}  {a.label()}",
+        a.met_with and f", with {a.met_with}",
+        a.location and f", at {a.location}",
+        f": {outcome}",
+        a.series_id and " (repeating)",
     )
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from keyworker.appointments import Appointment, Attendance
 from keyworker.cli import main
+from keyworker.clock import FixedClock
 from keyworker.models import ClientRecord, FamilyMember
 from storage import Caseload, CaseloadPaths
-from tests.conftest import PASSPHRASE, make_client, make_flag, make_note
+from tests.conftest import PASSPHRASE, make_appointment, make_client, make_flag, make_note
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -182,3 +184,36 @@ def test_demo_fills_a_caseload_and_refuses_the_same_seed_twice(
     code, out, _ = run(capsys, "clients", "--json")
     assert len(json.loads(out)) == 17
     assert run(capsys, "check")[0] == 0
+
+
+def test_client_show_lists_appointments_with_outcomes(
+    one_client, paths: CaseloadPaths, clock: FixedClock, capsys
+) -> None:
+    with Caseload.open(paths, PASSPHRASE, clock=clock) as caseload:
+        _book_two(caseload, one_client)
+    code, out, _ = run(capsys, "client", "show", one_client.case_ref)
+    assert code == 0
+    section = out.split("\nAppointments\n")[1].split("\n\n")[0].splitlines()
+    assert section == [
+        "  Tue 20 Oct 2026 11:00-12:00  Home visit, with Shelter: acceptable absence (medical)",
+        "  Tue 8 Jan 2030 10:00-11:00  Accompanied: GP, at Hope Street surgery: to come",
+    ]
+
+
+def _book_two(caseload: Caseload, one_client) -> None:
+    came = caseload.book(
+        [make_appointment(one_client, day=20, month=10, kind="home_visit", met_with="Shelter")]
+    )[0]
+    caseload.record_outcome(came.id, one_client.id, "acceptable_absence", reason="medical")
+    start = datetime(2030, 1, 8, 10, tzinfo=UTC)
+    caseload.book(
+        [
+            Appointment(
+                start=start,
+                end=start + timedelta(hours=1),
+                kind="accompanied_gp",
+                location="Hope Street surgery",
+                people=[Attendance(client_id=one_client.id)],
+            )
+        ]
+    )
