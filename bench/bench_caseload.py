@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/bench_caseload.py             # 10,000 clients x ~50 notes
     .venv/bin/python bench/bench_caseload.py --clients 1000 --keep /tmp/bench-caseload
+    .venv/bin/python bench/bench_caseload.py --appointments 0   # notes only, as in issue 2
 
 Figures: generation rate (demo generator through storage, audit and search index
 included), unlock-and-open time (the deliberate key derivation reported on its own line),
 full-text search latency over 100 varied queries, full record load time, database size.
+The demo's appointments (about 20 a client: 200,000 for 10,000 clients) are made and
+saved with the notes, so bench_agenda.py can measure the agenda on the same caseload.
 Targets (issue 2): search p95 <= 30 ms, record load <= 50 ms, >= 20,000 notes/s.
 """
 
@@ -18,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from keyworker import demo
 from keyworker.cli import fill_with_demo
+from keyworker.models import ClientRecord
 from storage import Caseload, CaseloadPaths
 from storage.keyfile import KeyFile
 
@@ -37,9 +42,21 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def build(paths: CaseloadPaths, clients: int, notes: int, seed: int) -> None:
+def build(paths: CaseloadPaths, clients: int, notes: int, seed: int, appointments: int = 20) -> int:
+    """Fill a new caseload with the demo; returns the number of appointments in it."""
     caseload = Caseload.create(paths, PASSPHRASE, "Bench Worker", "Bench Service")
-    records = demo.generate(clients, seed, TODAY, "Bench Worker", notes_per_client=notes)
+    booked: set[object] = set()
+    records = counted(
+        demo.generate(
+            clients,
+            seed,
+            TODAY,
+            "Bench Worker",
+            notes_per_client=notes,
+            appointments_per_client=appointments,
+        ),
+        booked,
+    )
 
     def progress(done: int) -> None:
         print(f"\r  generating: {done}/{clients} clients", end="", file=sys.stderr)
@@ -49,10 +66,20 @@ def build(paths: CaseloadPaths, clients: int, notes: int, seed: int) -> None:
         written = fill_with_demo(caseload, records, progress)
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
+    both = (written + len(booked)) / elapsed
     print(
-        f"Generation: {clients:,} clients, {written:,} notes in {elapsed:.1f} s "
-        f"= {written / elapsed:,.0f} notes/s (target >= 20,000)"
+        f"Generation: {clients:,} clients, {written:,} notes and {len(booked):,} appointments "
+        f"in {elapsed:.1f} s = {written / elapsed:,.0f} notes/s, {both:,.0f} notes and "
+        "appointments/s (target >= 20,000 notes/s; --appointments 0 for notes alone)"
     )
+    return len(booked)
+
+
+def counted(records: Iterable[ClientRecord], booked: set[object]) -> Iterator[ClientRecord]:
+    """The records, noting each appointment's id (a group session's copies count once)."""
+    for record in records:
+        booked.update(a.id for a in record.appointments)
+        yield record
 
 
 def queries(caseload: Caseload, rng: random.Random) -> list[str]:
@@ -159,6 +186,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--notes", type=int, default=50, help="average notes per client")
+    parser.add_argument(
+        "--appointments", type=int, default=20, help="average appointments per client"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="build here and keep it (reused if present)")
     args = parser.parse_args()
@@ -167,7 +197,7 @@ def main() -> None:
     paths = CaseloadPaths(folder)
     try:
         if not paths.exists():
-            build(paths, args.clients, args.notes, args.seed)
+            build(paths, args.clients, args.notes, args.seed, args.appointments)
         measure(paths)
     finally:
         if not args.keep:

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from keyworker.assessments import Assessment
+from keyworker.demo_appointments import Booking, DemoAppointments
 from keyworker.demo_assessments import Case, DemoAssessments
 from keyworker.demo_plans import DemoPlans
 from keyworker.identifiers import new_case_ref, pnc_check_letter, time_ordered_id
@@ -685,6 +686,7 @@ def generate(
     notes_per_client: int = 50,
     taken_refs: Collection[str] = (),
     assessments: bool = False,
+    appointments_per_client: int = 20,
 ) -> Iterator[ClientRecord]:
     """Yield `clients` fictional client records, the same ones for the same arguments.
 
@@ -706,8 +708,15 @@ def generate(
         assessments: whether to include needs assessments (see `keyworker.demo_assessments`)
             and the plans, referrals and signposting made from them (see
             `keyworker.demo_plans`); the rest of the caseload is the same either way.
+        appointments_per_client: the average number of appointments per client, past and
+            to come (see `keyworker.demo_appointments`), 0 for none; the rest of the
+            caseload is the same whatever it is. Group sessions are shared by the records
+            of a block of `keyworker.demo_appointments.GROUP_BLOCK` records, so save each
+            block in one `add_records` call.
     """
-    maker = _CaseloadMaker(seed, today, worker, notes_per_client, taken_refs, assessments)
+    maker = _CaseloadMaker(
+        seed, today, worker, notes_per_client, taken_refs, assessments, appointments_per_client
+    )
     made = 0
     while made < clients:
         justice = maker.justice_client()
@@ -763,6 +772,7 @@ class _CaseloadMaker:
         notes_per_client: int,
         taken_refs: Collection[str],
         assessments: bool = False,
+        appointments_per_client: int = 0,
     ) -> None:
         self.rng = rng = random.Random(seed)
         self.rnd = rng.random
@@ -785,6 +795,13 @@ class _CaseloadMaker:
                 seed, today, worker, self.day_start, self._id_clock + DEMO_ID_SEED_SPACING // 4 * 3
             )
             if assessments
+            else None
+        )
+        self.booker = (
+            DemoAppointments(
+                seed, today, self._id_clock + DEMO_ID_SEED_SPACING // 4, appointments_per_client
+            )
+            if appointments_per_client > 0
             else None
         )
 
@@ -913,11 +930,12 @@ class _CaseloadMaker:
             order_end_date=order_end,
         )
         slots["name"] = client.display_name.split()[0]
+        flags = self.flags(cid, referral_o, end_o)
         made.record = ClientRecord(
             client=client,
             status_history=history,
             family=family,
-            flags=self.flags(cid, referral_o, end_o),
+            flags=flags,
             notes=self.notes(cid, status, referral_o, end_o, release_o, needs, slots, texts),
             **self.assessments(
                 cid,
@@ -931,6 +949,21 @@ class _CaseloadMaker:
                 children,
                 slots,
                 closure_reason,
+            ),
+            appointments=self.appointments(
+                Booking(
+                    client_id=cid,
+                    status=status,
+                    history=history,
+                    end_o=end_o,
+                    release_o=release_o,
+                    gender=gender,
+                    needs=needs,
+                    slots=slots,
+                    flags=flags,
+                    address=made.address,
+                    on_probation=client.identifiers.crn is not None or order_end is not None,
+                )
             ),
         )
         return made
@@ -1002,11 +1035,12 @@ class _CaseloadMaker:
         needs = self.needs(person.gender, family_client=True)
         has_children = len(family) > 1
         texts = FAMILY_TEXTS if has_children else FAMILY_TEXTS_NO_CHILDREN
+        flags = self.flags(cid, referral_o, end_o, family_client=True)
         return ClientRecord(
             client=client,
             status_history=history,
             family=family,
-            flags=self.flags(cid, referral_o, end_o, family_client=True),
+            flags=flags,
             notes=self.notes(cid, status, referral_o, end_o, 0, needs, slots, texts),
             **self.assessments(
                 cid,
@@ -1020,6 +1054,22 @@ class _CaseloadMaker:
                 family[1:],
                 slots,
                 closure_reason,
+            ),
+            appointments=self.appointments(
+                Booking(
+                    client_id=cid,
+                    status=status,
+                    history=history,
+                    end_o=end_o,
+                    release_o=0,
+                    gender=person.gender,
+                    needs=needs,
+                    slots=slots,
+                    flags=flags,
+                    address=client.address,
+                    on_probation=False,
+                    family_client=True,
+                )
             ),
         )
 
@@ -1075,6 +1125,10 @@ class _CaseloadMaker:
             "referrals": planned.referrals,
             "signposts": planned.signposts,
         }
+
+    def appointments(self, booking: Booking) -> list[dict[str, Any]]:
+        """Past and upcoming appointments (see `keyworker.demo_appointments`)."""
+        return self.booker.for_case(booking) if self.booker is not None else []
 
     def referral_ordinal(self, status: str, earliest: int | None = None) -> int:
         if status == "referred":
