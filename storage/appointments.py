@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 def stamp(moment: datetime) -> str:
     """A moment as the appointment tables keep it: UTC, to the second, no offset."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
 
 
 def _moment(text: str) -> datetime:
@@ -307,17 +307,28 @@ class AppointmentStore:
         return self._rows(_CLIENT_APPOINTMENTS, (str(client_id),))
 
     def _insert_record_appointments(self, appointments: Sequence[Appointment]) -> None:
-        """Whole records' appointments, for `add_records`: a group session met before
-        (from another person's record) gains this person rather than a second copy."""
+        """Whole records' appointments, for `add_records`: a group session already met
+        (in another person's record, now or before) gains this person, not a second copy."""
         merged: dict[UUID, Appointment] = {}
         for appointment in appointments:
             seen = merged.get(appointment.id)
-            if seen is None:
-                merged[appointment.id] = appointment
-            else:
-                merged[appointment.id] = seen.model_copy(
-                    update={"people": [*seen.people, *appointment.people]}
-                )
+            merged[appointment.id] = appointment if seen is None else _joined(seen, appointment)
+        ids = [str(i) for i in merged]
+        saved: dict[UUID, Appointment] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            found = self._conn.execute(
+                f"SELECT * FROM appointments WHERE id IN ({', '.join('?' * len(batch))})", batch
+            )
+            names = [d[0] for d in found.description]
+            for values in found:
+                stored = from_row("appointments", dict(zip(names, values, strict=True)))
+                saved[stored.id] = stored
+        if saved:
+            joined = [_joined(saved[i], merged.pop(i)) for i in saved]
+            for appointment in joined:
+                self._update_body("appointments", saved[appointment.id], appointment)
+            self._reproject(joined)
         self._insert_appointments(list(merged.values()))
 
     def _check_appointments(self) -> list[Problem]:
@@ -338,6 +349,13 @@ class AppointmentStore:
                 )
             ]
         return []
+
+
+def _joined(first: Appointment, more: Appointment) -> Appointment:
+    """One appointment with the people of two copies of it (a person listed once)."""
+    known = set(first.client_ids)
+    extra = [p for p in more.people if p.client_id not in known]
+    return first.model_copy(update={"people": [*first.people, *extra]}) if extra else first
 
 
 def _entries(found: Iterable[Sequence[Any]], risks: dict[str, str]) -> list[AgendaEntry]:

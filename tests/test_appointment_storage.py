@@ -269,3 +269,24 @@ def test_appointments_waiting_for_an_outcome_are_listed_for_attention(
             "Record what happened at 2 appointments, the first on Thu 19 Nov 2026",
         )
     ]
+
+
+def test_a_group_session_arriving_in_separate_batches_is_still_one_appointment(
+    caseload: Caseload, tmp_path
+) -> None:
+    ann, bea = make_client(caseload, "Ann Lee"), make_client(caseload, "Bea Cole")
+    group = caseload.book([make_appointment(ann, bea, kind="group_session")])[0]
+    first, second = caseload.record(ann.id), caseload.record(bea.id)
+    with Caseload.create(
+        CaseloadPaths(tmp_path / "other"),
+        PASSPHRASE,
+        "Sam Keyworker",
+        "Northgate Resettlement",
+        clock=caseload._clock,
+        kdf=KdfParams.fast_for_tests(),
+    ) as other:
+        other.add_records([first])
+        other.add_records([second])
+        assert other.appointment(group.id).client_ids == [ann.id, bea.id]
+        assert other.record(bea.id).appointments[0].id == group.id
+        assert other.check() == []
