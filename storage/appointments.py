@@ -51,6 +51,9 @@ def appointment_columns(appointment: Appointment) -> dict[str, object]:
         "ends_at": stamp(appointment.end),
         "kind": appointment.kind,
         "series_id": str(appointment.series_id) if appointment.series_id else None,
+        "title": appointment.title,
+        "location": appointment.location,
+        "met_with": appointment.met_with,
     }
 
 
@@ -402,8 +405,7 @@ _CLIENT_APPOINTMENTS = (
     " WHERE p.client_id = ? ORDER BY a.starts_at, a.seq"
 )
 _ENTRY_COLUMNS = (
-    "a.id, a.starts_at, a.ends_at, a.kind, a.series_id, json_extract(a.body, '$.title'),"
-    " json_extract(a.body, '$.location'), json_extract(a.body, '$.met_with'),"
+    "a.id, a.starts_at, a.ends_at, a.kind, a.series_id, a.title, a.location, a.met_with,"
     " p.client_id, p.outcome, c.case_ref, c.preferred_name, c.legal_name"
 )
 _ENTRY_FROM = (

@@ -275,7 +275,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX signposts_given ON signposts(given_on);
     """,
     # 5: appointments. Each is kept whole as JSON `body` (its people and their outcomes
-    # inside), with its times as UTC text ('2026-11-24T10:00:00') beside it. The people
+    # inside), with its times as UTC text ('2026-11-24T10:00:00') and what the agenda
+    # shows beside it; the agenda's index holds all of that, so a week of a large
+    # caseload is read from the index alone, not from pages all over the file. The people
     # table is worked out from the bodies on every save, for the questions asked per
     # person: their appointments, the next one, outcomes still to record, misses in a row.
     """
@@ -286,9 +288,13 @@ MIGRATIONS: list[str] = [
         ends_at TEXT NOT NULL,
         kind TEXT NOT NULL,
         series_id TEXT,
+        title TEXT NOT NULL,
+        location TEXT NOT NULL,
+        met_with TEXT NOT NULL,
         body TEXT NOT NULL
     );
-    CREATE INDEX appointments_start ON appointments(starts_at);
+    CREATE INDEX appointments_agenda ON appointments(
+        starts_at, seq, id, ends_at, kind, series_id, title, location, met_with);
     CREATE INDEX appointments_series ON appointments(series_id) WHERE series_id IS NOT NULL;
 
     CREATE TABLE appointment_people (

@@ -127,6 +127,7 @@ def small_paths(paths: CaseloadPaths, clock: FixedClock) -> CaseloadPaths:
             ]
         )
         caseload.cancel_appointments([_id(33)], "person")
+        caseload.record_outcome(_id(31), ALEX.id, "attended")
     return paths
 
 
