@@ -59,8 +59,8 @@ from screens.form import (
 )
 from screens.referral_form import AgencyField
 
-WHEN_HINT = 'Like "tue 10am", "22/11 14:30" or "tomorrow 9:15".'
-MOVE_HINT = 'Like "+1w" (same time next week), "thu 2pm" or "26/11 14:30".'
+WHEN_HINT = 'e.g. "tue 10am", "22/11 14:30", "tomorrow 9:15"'
+MOVE_HINT = 'e.g. "+1w" (a week later), "thu 2pm", "26/11 14:30"'
 NO_REPEAT = "none"
 REPEAT_CHOICES = Vocabulary(
     "repeat",
@@ -275,7 +275,9 @@ class WarningScreen(ModalScreen[bool]):
                         yield Static(more, classes="warning-line", markup=False)
             with Horizontal(id="warning-buttons"):
                 yield Button(self.yes, variant="warning", id="warning-yes", compact=True)
-                yield Button("Go back and change it", variant="primary", id="warning-no")
+                yield Button(
+                    "Go back and change it", variant="primary", id="warning-no", compact=True
+                )
             yield Label(
                 f"Press y to {self.yes.lower()}, n or Escape to go back.",
                 id="warning-keys",
@@ -420,10 +422,14 @@ class EndInput(_Echoed):
 
     def read_back(self) -> str:
         if self.start is None:
-            return f"Blank: {self.blank_words}" if not self.text.strip() else ""
+            if self.text.strip():
+                return ""
+            return f"Blank: {duration_text(datetime.min, datetime.min + self.length)}"
         end = self.end_for(self.start)
-        said = f"Ends {uk_time(end, self.zone)} ({duration_text(self.start, end)})"
-        return f"{said}, {self.blank_words}" if not self.text.strip() else said
+        length = duration_text(self.start, end)
+        if not self.text.strip():
+            length += f", {self.blank_words}"
+        return f"Ends {uk_time(end, self.zone)} ({length})"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -483,6 +489,10 @@ class PeoplePicker(Widget):
         }
         & > .people-message {
             color: $text-muted;
+            display: none;
+        }
+        & > .people-message.-shown {
+            display: block;
         }
     }
     """
@@ -513,7 +523,9 @@ class PeoplePicker(Widget):
         return str(self.query_one(".people-message", Label).content)
 
     def _say(self, words: str) -> None:
-        self.query_one(".people-message", Label).update(words)
+        label = self.query_one(".people-message", Label)
+        label.update(words)
+        label.set_class(bool(words), "-shown")
 
     @on(Input.Submitted)
     def _add(self, event: Input.Submitted) -> None:
@@ -731,9 +743,7 @@ class AppointmentForm(_WarnsFirst, FormScreen[list[Appointment]]):
     def items(self) -> Iterable[Item]:
         a = self.appointment
         length = a.end - a.start if a else timedelta(minutes=self.minutes)
-        blank = (
-            "the same length" if a else f"the usual {duration_text(self.now, self.now + length)}"
-        )
+        blank = "as before" if a else "as usual"
         yield WhenField(
             name="when",
             label="When",
@@ -952,7 +962,7 @@ class MoveForm(_WarnsFirst, FormScreen[Move]):
             label="Ends, or how long",
             zone=self.zone,
             length=a.end - a.start,
-            blank_words="the same length",
+            blank_words="as before",
         )
         yield TextField(name="note", label="Why it moved", placeholder="Optional")
 

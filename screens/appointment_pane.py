@@ -258,21 +258,25 @@ class AppointmentTable(RecordTable[Appointment]):
         super().__init__(self.COLUMNS, cells_of, empty_text, id=id)
 
 
+# "Rescheduled to Thu 26/11 14:00" and "Acceptable absence (court or legal)" fit whole.
+OUTCOME_WIDTH = 30
+
+
 class UpcomingTable(AppointmentTable):
     COLUMNS = (
         Column("when", "When", 20),
-        Column("what", "What", 24, min_width=12, squeeze=1),
+        Column("what", "What", 24, min_width=12, squeeze=2),
         Column("where", "With or where", 18, min_width=8, squeeze=1),
-        Column("status", "Status", 16, min_width=12, squeeze=2, flex=True),
+        Column("status", "Status", OUTCOME_WIDTH, min_width=14, squeeze=3, flex=True),
     )
 
 
 class PastTable(AppointmentTable):
     COLUMNS = (
         Column("when", "When", 20),
-        Column("what", "What", 24, min_width=12, squeeze=1),
-        Column("where", "With or where", 18, min_width=8, squeeze=0),
-        Column("outcome", "Outcome", 22, min_width=18, squeeze=2, flex=True),
+        Column("what", "What", 24, min_width=12, squeeze=2),
+        Column("where", "With or where", 18, min_width=8, squeeze=1),
+        Column("outcome", "Outcome", OUTCOME_WIDTH, min_width=18, squeeze=3, flex=True),
     )
 
 
@@ -392,13 +396,17 @@ class AppointmentPane(Vertical):
                 self._showing = table
                 if self.screen.focused in (self.upcoming_table, self.past_table):
                     table.focus()
+        focused = self.screen.focused
+        tables = (self.upcoming_table, self.past_table)
+        if focused in tables and not focused.rows:  # type: ignore[union-attr]
+            self.focus_table()
         self.show_detail()
         self.screen.refresh_bindings()
 
     def focus_table(self) -> None:
         """Focus the table last used, else upcoming (past if nothing is to come)."""
         table = self._showing
-        if table is None:
+        if table is None or not table.rows:
             table = self.upcoming_table if self.upcoming_table.rows else self.past_table
         table.focus()
 

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPane
 
 from keyworker import appointments as ap
 from keyworker.appointments import Appointment, Repeat
@@ -35,6 +35,8 @@ from screens.appointment_form import (
     WhenInput,
 )
 from screens.appointment_pane import AppointmentPane
+from screens.client_text import title_line
+from screens.client_widgets import FlagBanner
 from screens.footer import KeyFooter
 from screens.form import FormScreen
 from screens.outcome_form import OutcomeForm
@@ -59,8 +61,24 @@ class AppointmentsScreen(AppointmentActions, Screen[None]):
         self.rows_for_person = rows_for_person
         self.record: ClientRecord | None = None
 
+    DEFAULT_CSS = """
+    AppointmentsScreen {
+        #tabs, #tabs > ContentSwitcher, TabPane {
+            height: 1fr;
+        }
+        TabPane {
+            padding: 0;
+        }
+    }
+    """
+
     def compose(self) -> ComposeResult:
-        yield AppointmentPane(id="appointment-pane")
+        """Laid out as the client record is: a title, the flags, then the tabs."""
+        yield Header()
+        yield Static("", id="title", markup=False)
+        yield FlagBanner(id="flags")
+        with TabbedContent(id="tabs"), TabPane("Appointments", id="appointments"):
+            yield AppointmentPane(id="appointment-pane")
         yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -72,10 +90,13 @@ class AppointmentsScreen(AppointmentActions, Screen[None]):
         self.app.call_from_thread(self._show, record)
 
     def _show(self, record: ClientRecord) -> None:
+        first = self.record is None
         self.record = record
+        self.query_one("#title", Static).update(title_line(record.client))
+        self.query_one(FlagBanner).show(record.flags, self.clock.today())
         pane = self.query_one(AppointmentPane)
         pane.show(record, self.clock.now(), self.appointment_zone, self.selected_appointment)
-        if self.focused is None:
+        if first:  # as the record's tab key does
             pane.focus_table()
 
     def chosen_appointment(self) -> tuple[UUID, UUID | None] | None:
@@ -92,6 +113,8 @@ class AppointmentsScreen(AppointmentActions, Screen[None]):
 
 
 class Host(App[None]):
+    TITLE = "Keyworker Assistant"
+
     def __init__(
         self, caseload: Caseload, clock: FixedClock, client_id: UUID, rows_for_person: bool = True
     ) -> None:
@@ -229,7 +252,7 @@ async def test_a_blank_end_is_the_usual_length_from_settings(
         form = await on_screen(pilot, AppointmentForm)
         type_in(form, "when", "tomorrow 9:15")
         await pilot.pause()
-        assert echo(form, "ends") == "Ends 10:00 (45 minutes), the usual 45 minutes"
+        assert echo(form, "ends") == "Ends 10:00 (45 minutes, as usual)"
         await pilot.press("ctrl+s")
         await saved(pilot, "Booked")
     booked = only(caseload, client)
@@ -700,4 +723,21 @@ def test_attendance_words_count_only_appointments_that_went_ahead() -> None:
     ever.add("attended")
     assert attendance_words(recent, ever) == (
         "Attended 67% (2 of 3) in the last 3 months; 75% (3 of 4) in all"
+    )
+
+
+def test_booking_warning_snapshot(caseload: Caseload, clock: FixedClock, snap_compare: Any) -> None:
+    client = snapshot_caseload(caseload)
+
+    async def run_before(pilot: Pilot) -> None:
+        await shown(pilot)
+        await pilot.press("b")
+        form = await on_screen(pilot, AppointmentForm)
+        type_in(form, "when", "tue 10:30")
+        choose(form, "kind", "home_visit")
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, WarningScreen)
+
+    assert snap_compare(
+        Host(caseload, clock, client.id), terminal_size=(80, 24), run_before=run_before
     )
