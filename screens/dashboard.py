@@ -258,6 +258,29 @@ class DashboardScreen(Screen[None]):
             show=False,
             tooltip="Referrals, signposting, goals achieved and plans agreed over dates.",
         ),
+        Binding(
+            "w",
+            "agenda",
+            "Agenda",
+            id="agenda",
+            tooltip="This week's appointments across the caseload; book, move, record outcomes.",
+        ),
+        Binding(
+            "u",
+            "outcomes_due",
+            "Outcomes to record",
+            id="outcomes_due",
+            show=False,
+            tooltip="Appointments that have happened without an outcome, to complete one by one.",
+        ),
+        Binding(
+            "t",
+            "attendance",
+            "Attendance",
+            id="attendance",
+            show=False,
+            tooltip="Attendance rates for the caseload and each person over a chosen period.",
+        ),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Close the caseload and leave."),
     ]
 
@@ -299,6 +322,7 @@ class DashboardScreen(Screen[None]):
         self.ready = False
         self._today = clock.today()
         self._zone = ZoneInfo(settings.time_zone)
+        self._told_outcomes_due = False
         self._generation = 0
         self._keep_cursor = False
         self._attention_due = False
@@ -646,6 +670,17 @@ class DashboardScreen(Screen[None]):
         panel.empty_text = NOTHING_NEEDS_ATTENTION
         panel.resize_columns(message.widths)
         panel.set_rows(message.items, cursor=keep)
+        if not self._told_outcomes_due:
+            self._told_outcomes_due = True
+            due = sum(1 for item in message.items if item.reason == "outcome_due")
+            if due:
+                people = "1 person" if due == 1 else f"{due} people"
+                self.notify(
+                    f"Appointments are waiting for their outcome for {people}. "
+                    "Press u to record them.",
+                    title="Outcomes to record",
+                    timeout=10,
+                )
         gc.freeze()  # see _painted_first_time
 
     def _place_attention(self) -> None:
@@ -687,6 +722,21 @@ class DashboardScreen(Screen[None]):
         from screens.agencies import AgencyDirectoryScreen  # only when first wanted
 
         self.app.push_screen(AgencyDirectoryScreen(self.caseload, self.clock))
+
+    def action_agenda(self) -> None:
+        from screens.agenda import AgendaScreen  # only when first wanted
+
+        self.app.push_screen(AgendaScreen(self.caseload, self.clock, self._zone))
+
+    def action_outcomes_due(self) -> None:
+        from screens.outcomes_due import OutcomesDueScreen  # only when first wanted
+
+        self.app.push_screen(OutcomesDueScreen(self.caseload, self.clock, self._zone))
+
+    def action_attendance(self) -> None:
+        from screens.attendance import AttendanceScreen  # only when first wanted
+
+        self.app.push_screen(AttendanceScreen(self.caseload, self.clock, self._zone))
 
     def action_referrals_report(self) -> None:
         from screens.report import ReportScreen  # only when first wanted

@@ -68,9 +68,12 @@ def _people_rows(appointments: Iterable[Appointment]) -> list[tuple[str, str, st
 class AppointmentStore:
     """Booking, changing and reading appointments; mixed into `storage.Caseload`."""
 
+    _directory_cache: tuple[int, dict[str, Who]] | None = None
+
     if TYPE_CHECKING:
         _clock: Clock
         _lock: threading.RLock
+        _writes: int
 
         @property
         def _conn(self) -> driver.Connection: ...
@@ -231,7 +234,8 @@ class AppointmentStore:
         with self._lock:
             found = self._conn.execute(_AGENDA, (stamp(start), stamp(end))).fetchall()
             risks = self._staff_risks()
-        return _entries(found, risks)
+            directory = self._directory()
+        return _entries(found, directory, risks)
 
     def clashes(self, appointment: Appointment) -> list[AgendaEntry]:
         """Other appointments, not cancelled, that overlap this one's time."""
@@ -240,7 +244,8 @@ class AppointmentStore:
                 _CLASHES, (stamp(appointment.end), stamp(appointment.start), str(appointment.id))
             ).fetchall()
             risks = self._staff_risks()
-        return [e for e in _entries(found, risks) if not e.cancelled]
+            directory = self._directory()
+        return [e for e in _entries(found, directory, risks) if not e.cancelled]
 
     def outcomes_due(self) -> list[AgendaEntry]:
         """Appointments that have ended with someone's outcome still to record, oldest first."""
@@ -248,7 +253,8 @@ class AppointmentStore:
         with self._lock:
             found = self._conn.execute(_DUE, (now, now)).fetchall()
             risks = self._staff_risks()
-        return _entries(found, risks)
+            directory = self._directory()
+        return _entries(found, directory, risks)
 
     def attendance(self, start: datetime, end: datetime, client_id: UUID | None = None) -> Figures:
         """Outcomes of appointments starting in [start, end), for one person or everyone."""
@@ -280,6 +286,21 @@ class AppointmentStore:
                     (stamp(start), stamp(end), str(client_id) if client_id else None),
                 )
             ]
+
+    def _directory(self) -> dict[str, Who]:
+        """Every person's id, case reference and name to show, by id as stored; read
+        again only after something was written (holding the lock)."""
+        cached = self._directory_cache
+        if cached is not None and cached[0] == self._writes:
+            return cached[1]
+        directory = {
+            cid: (UUID(cid), case_ref, preferred or legal)
+            for cid, case_ref, preferred, legal in self._conn.execute(
+                "SELECT id, case_ref, preferred_name, legal_name FROM clients"
+            )
+        }
+        self._directory_cache = (self._writes, directory)
+        return directory
 
     def _staff_risks(self) -> dict[str, str]:
         """Each person's live risk-to-staff flags, worded: "Risk to staff / lone working (high)"."""
@@ -361,38 +382,55 @@ def _joined(first: Appointment, more: Appointment) -> Appointment:
     return first.model_copy(update={"people": [*first.people, *extra]}) if extra else first
 
 
-def _entries(found: Iterable[Sequence[Any]], risks: dict[str, str]) -> list[AgendaEntry]:
-    """Agenda rows (one per person) gathered into one entry per appointment, in order."""
+Who = tuple[UUID, str, str]
+"""A person as the agenda names them: id, case reference, name to show."""
+
+
+def _entries(
+    found: Iterable[Sequence[Any]], directory: dict[str, Who], risks: dict[str, str]
+) -> list[AgendaEntry]:
+    """Agenda rows (one per person) gathered into one entry per appointment, in order.
+
+    A week of a large caseload is thousands of rows: moments and series ids repeat, so
+    each is read once.
+    """
     entries: list[AgendaEntry] = []
-    current: list[Any] | None = None
+    moments: dict[str, datetime] = {}
+    series_ids: dict[str | None, UUID | None] = {None: None}
+    current: Sequence[Any] | None = None
     people: list[AgendaPerson] = []
+
+    def close() -> None:
+        aid, starts, ends, kind, series, title, location, met_with = current[:8]
+        if len(people) > 1:
+            people.sort(key=_by_case_ref)
+        if series not in series_ids:
+            series_ids[series] = UUID(series)
+        start = moments.get(starts) or moments.setdefault(starts, _moment(starts))
+        end = moments.get(ends) or moments.setdefault(ends, _moment(ends))
+        entries.append(
+            AgendaEntry(
+                UUID(aid), start, end, kind, title, location, met_with,
+                series_ids[series], tuple(people),
+            )
+        )  # fmt: skip
+
     for row in found:
-        aid, kind = row[0], row[3]
-        cid, outcome, case_ref, preferred, legal = row[8:]
-        if current is None or current[0] != aid:
+        if current is None or current[0] != row[0]:
             if current is not None:
-                entries.append(_entry(current, people))
-            current, people = list(row[:8]), []
-        risk = risks.get(cid, "") if kind in ap.VISIT_KINDS else ""
-        people.append(AgendaPerson(UUID(cid), case_ref, preferred or legal, outcome, risk))
+                close()
+            current, people = row, []
+        cid, outcome = row[8], row[9]
+        client_id, case_ref, name = directory[cid]
+        risk = risks.get(cid, "") if row[3] in ap.VISIT_KINDS else ""
+        people.append(AgendaPerson(client_id, case_ref, name, outcome, risk))
     if current is not None:
-        entries.append(_entry(current, people))
+        close()
     return entries
 
 
-def _entry(row: list[Any], people: list[AgendaPerson]) -> AgendaEntry:
-    aid, starts, ends, kind, series, title, location, met_with = row
-    return AgendaEntry(
-        id=UUID(aid),
-        start=_moment(starts),
-        end=_moment(ends),
-        kind=kind,
-        title=title or "",
-        location=location or "",
-        met_with=met_with or "",
-        series_id=UUID(series) if series else None,
-        people=tuple(sorted(people, key=lambda p: p.case_ref)),
-    )
+def _by_case_ref(person: AgendaPerson) -> str:
+    return person.case_ref
 
 
 _ADD_PERSON = (
@@ -406,12 +444,9 @@ _CLIENT_APPOINTMENTS = (
 )
 _ENTRY_COLUMNS = (
     "a.id, a.starts_at, a.ends_at, a.kind, a.series_id, a.title, a.location, a.met_with,"
-    " p.client_id, p.outcome, c.case_ref, c.preferred_name, c.legal_name"
+    " p.client_id, p.outcome"
 )
-_ENTRY_FROM = (
-    " FROM appointments a JOIN appointment_people p ON p.appointment_id = a.id"
-    " JOIN clients c ON c.id = p.client_id"
-)
+_ENTRY_FROM = " FROM appointments a JOIN appointment_people p ON p.appointment_id = a.id"
 _AGENDA = (
     f"SELECT {_ENTRY_COLUMNS}{_ENTRY_FROM}"
     " WHERE a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at, a.seq"
@@ -426,9 +461,10 @@ _CLASHES = (
 )
 _DUE = (
     f"SELECT {_ENTRY_COLUMNS}{_ENTRY_FROM}"
-    " WHERE a.id IN (SELECT appointment_id FROM appointment_people"
-    "   WHERE outcome IS NULL AND starts_at < ? AND ends_at <= ?)"
-    f" AND c.status IN ({_OPEN})"
+    " WHERE a.id IN (SELECT q.appointment_id FROM appointment_people q"
+    "   JOIN clients c ON c.id = q.client_id"
+    "   WHERE q.outcome IS NULL AND q.starts_at < ? AND q.ends_at <= ?"
+    f"  AND c.status IN ({_OPEN}))"
     " ORDER BY a.starts_at, a.seq"
 )
 _OUTCOMES_DUE_BY_CLIENT = (
