@@ -122,6 +122,11 @@ class AppointmentActions:
     selected_appointment: UUID | None = None
     """The appointment last saved, for the host to put the cursor on when it reloads."""
 
+    def take_selected_appointment(self) -> UUID | None:
+        """The appointment last saved, once: later reloads leave the cursor where it is."""
+        chosen, self.selected_appointment = self.selected_appointment, None
+        return chosen
+
     # Settings -------------------------------------------------------------------------
 
     @property

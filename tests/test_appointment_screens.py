@@ -95,7 +95,7 @@ class AppointmentsScreen(AppointmentActions, Screen[None]):
         self.query_one("#title", Static).update(title_line(record.client))
         self.query_one(FlagBanner).show(record.flags, self.clock.today())
         pane = self.query_one(AppointmentPane)
-        pane.show(record, self.clock.now(), self.appointment_zone, self.selected_appointment)
+        pane.show(record, self.clock.now(), self.appointment_zone, self.take_selected_appointment())
         if first:  # as the record's tab key does
             pane.focus_table()
 
