@@ -69,7 +69,7 @@ def booked_words(booked: Sequence[Appointment], zone: ZoneInfo) -> str:
     """ "Booked 4 weekly appointments, Tue 24/11/2026 to Tue 15/12/2026." """
     first = booked[0]
     if len(booked) == 1:
-        return f"Booked {first.label().lower()}, {when_text(first.start, first.end, zone)}."
+        return f"Booked: {first.label()}, {when_text(first.start, first.end, zone)}."
     how = first.repeat.frequency.split("_")[0] if first.repeat else ""
     return f"Booked {len(booked)} {how} appointments, {span_words(booked, zone)}.".replace(
         "  ", " "

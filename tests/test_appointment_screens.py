@@ -218,7 +218,7 @@ async def test_an_appointment_booked_through_the_form_is_saved_as_typed(
         choose(form, "pathway", "accommodation")
         type_in(form, "purpose", "Housing forms")
         await pilot.press("ctrl+s")
-        await saved(pilot, "Booked one-to-one at the office, Tue 24/11/2026 10:00–11:30.")
+        await saved(pilot, "Booked: One-to-one at the office, Tue 24/11/2026 10:00–11:30.")
         table = pane(app).upcoming_table
         assert rows(table) == [
             [
@@ -335,7 +335,7 @@ async def test_a_group_session_books_people_added_by_reference_or_name(
         type_in(form, "title", "Women's centre group")
         type_in(form, "when", "thu 2pm")
         await pilot.press("ctrl+s")
-        await saved(pilot, "Booked women's centre group")
+        await saved(pilot, "Booked: Women's centre group, Thu 26/11/2026 14:00–15:00.")
     booked = only(caseload, client)
     assert caseload.appointment(booked.id).client_ids == [client.id, bea.id]
     assert booked.title == "Women's centre group"
@@ -418,7 +418,7 @@ async def test_a_home_visit_to_someone_with_a_lone_working_flag_shows_it(
         warning = await on_screen(pilot, WarningScreen)
         assert warning.lines == [risk]
         await pilot.press("y")
-        await saved(pilot, "Booked home visit")
+        await saved(pilot, "Booked: Home visit, Wed 25/11/2026 11:00–12:00.")
     assert only(caseload, client).kind == "home_visit"
 
 
