@@ -218,6 +218,7 @@ class KeyworkerApp(App[None]):
             self._save_open_work()
             caseload.lock()  # no await since the last check, so no worker slipped in
             self.sub_title = ""
+            self.clear_notifications()  # a message may name someone: none over the lock
             await self.push_screen(LockScreen(caseload), callback=self._unlocked)
         finally:
             self._locking = False

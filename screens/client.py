@@ -24,6 +24,8 @@ from keyworker.clock import Clock
 from keyworker.dates import long_date
 from keyworker.errors import KeyworkerError
 from keyworker.models import CaseNote, Client, ClientRecord, FamilyMember, RiskFlag, StatusChange
+from screens.appointment_actions import AppointmentActions
+from screens.appointment_pane import AppointmentPane
 from screens.assessment_list import AssessmentsPane, AssessmentTable
 from screens.assessment_start import AssessmentStarter
 from screens.client_form import ClientForm
@@ -66,6 +68,7 @@ TAB_FOCUS = {
     "assessments": "#assessment-table",
     "plan": "#plan-table",
     "referrals": "#referral-table",
+    "appointments": "#upcoming-table",
 }
 
 
@@ -73,7 +76,9 @@ def _tab_binding(number: int, tab: str, title: str) -> Binding:
     return Binding(str(number), f"show_tab('{tab}')", title, show=False, id=f"client_tab_{tab}")
 
 
-class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]):
+class ClientScreen(
+    AppointmentActions, PlanActions, ReferralActions, AssessmentStarter, Screen[None]
+):
     """A client's record, opened from the caseload; Escape goes back to it."""
 
     DEFAULT_CSS = """
@@ -133,6 +138,7 @@ class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]
         _tab_binding(5, "assessments", "Show the assessments"),
         _tab_binding(6, "plan", "Show the action plan"),
         _tab_binding(7, "referrals", "Show referrals and signposting"),
+        _tab_binding(8, "appointments", "Show the appointments"),
     ]
 
     @dataclass
@@ -177,6 +183,8 @@ class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]
                 yield PlanPane(id="plan-pane")
             with TabPane("Referrals", id="referrals"):
                 yield ReferralsPane(id="referrals-pane")
+            with TabPane("Appointments", id="appointments"):
+                yield AppointmentPane(id="appointment-pane")
         yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -252,6 +260,20 @@ class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]
             record.plans, self._agency_names(), today, select.pop(PlanTable, None)
         )
         self.show_referrals(today)
+        self.query_one(AppointmentPane).show(
+            record, self.clock.now(), self.appointment_zone, self.take_selected_appointment()
+        )
+
+    # The appointments tab's host (see AppointmentActions) ----------------------------
+
+    def chosen_appointment(self) -> tuple[UUID, UUID | None] | None:
+        return self.query_one(AppointmentPane).chosen
+
+    def booking_for(self) -> list[UUID]:
+        return [self.client_id]
+
+    def appointments_changed(self) -> None:
+        self._load()
 
     def _current_member(self) -> FamilyMember | None:
         member: FamilyMember | None = self.query_one(FamilyPane).current
@@ -301,7 +323,10 @@ class ClientScreen(PlanActions, ReferralActions, AssessmentStarter, Screen[None]
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(TAB_FOCUS[tab]).focus()
+        if tab == "appointments":
+            self.query_one(AppointmentPane).focus_table()  # the past, if nothing is to come
+        else:
+            self.query_one(TAB_FOCUS[tab]).focus()
 
     def _ask(self, form: Screen[T | None], then: Callable[[T], None]) -> None:
         """Open a form; `then` gets what it returns, unless it was cancelled."""

@@ -202,7 +202,14 @@ class DashboardScreen(Screen[None]):
             id="filter_status",
             tooltip="Show all clients, or only those with one case status.",
         ),
-        Binding("s", "next_sort", "Sort", id="sort", tooltip="Sort by the next column."),
+        Binding(
+            "s",
+            "next_sort",
+            "Sort",
+            id="sort",
+            show=False,
+            tooltip="Sort by the next column (or click a column heading).",
+        ),
         Binding(
             "r,S,shift+s",
             "reverse_sort",

@@ -498,7 +498,7 @@ async def test_question_mark_types_in_a_field_and_opens_help_elsewhere(
         await until(pilot, loaded(app))
         await pilot.press("?")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert "Lock" in screen_text(app)
+        assert "Search" in screen_text(app)
 
 
 async def test_the_palette_offers_the_apps_own_commands(

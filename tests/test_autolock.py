@@ -327,6 +327,19 @@ async def test_locking_lets_running_database_work_finish_first(
         assert results == [24]
 
 
+async def test_locking_clears_messages_from_the_screen(
+    demo_paths: CaseloadPaths, clock: FixedClock, names: list[str]
+) -> None:
+    app = make_app(demo_paths, clock, PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, working(app, names))
+        await until(pilot, lambda: bool(app._notifications))  # outcomes waiting
+        await pilot.press("ctrl+l")
+        await until(pilot, locked(app))
+        assert not list(app._notifications)
+        assert "Outcomes to record" not in screen_text(app)
+
+
 # Snapshots: the demo caseload at a fixed clock; the cursor does not blink.
 
 

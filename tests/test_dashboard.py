@@ -741,7 +741,7 @@ async def test_bindings_have_descriptions_and_ids_and_fit_at_80x24(
         for binding in DashboardScreen.BINDINGS:
             assert binding.description and binding.id  # type: ignore[union-attr]
         footer = footer_text(app)
-        for words in ("Search", "New client", "Filter", "Sort", "Attention", "Quit", "Help"):
+        for words in ("Search", "New client", "Filter", "Attention", "Agenda", "Quit", "Help"):
             assert words in footer
 
 
