@@ -135,6 +135,7 @@ async def put_cursor_on(pilot: Pilot, name: str) -> None:
 
 
 async def read_file(pilot: Pilot, path: Path) -> AgencyImportScreen:
+    await opened(pilot)  # "i" pressed before the directory has loaded would be lost
     await pilot.press("i")
     await until(pilot, on_screen(pilot.app, AgencyImportScreen))
     await pilot.press(*str(path), "enter")
