@@ -31,6 +31,7 @@ from keyworker.dates import uk_date
 from keyworker.errors import InvalidInput
 from keyworker.identifiers import new_id
 from keyworker.models import Line, Pathway, Record, RiskFlag, Text, UtcDatetime
+from keyworker.times import local as to_local
 from keyworker.vocabulary import (
     ABSENCE_REASONS,
     APPOINTMENT_KINDS,
@@ -179,10 +180,6 @@ class Appointment(Record):
 
 
 # Time zones ----------------------------------------------------------------------------
-
-
-def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.astimezone(zone)
 
 
 def from_local(wall: datetime, zone: ZoneInfo) -> datetime:

@@ -346,17 +346,20 @@ class AppointmentActions:
 
         self._appointment_ask(form, save)
 
-    # Outcomes -------------------------------------------------------------------------
-
-    def action_record_outcome(self) -> None:
+    def _read_chosen_appointment(self, then: Callable[[UUID | None, _Loaded], None]) -> None:
+        """Read the appointment with the cursor in a thread, then `then(person, loaded)`."""
         chosen = self.chosen_appointment()
         if chosen is None:
             return
         appointment_id, client_id = chosen
         self._appointment_read(
-            partial(self._load_appointment, appointment_id),
-            partial(self._offer_appointment_outcome, client_id),
+            partial(self._load_appointment, appointment_id), partial(then, client_id)
         )
+
+    # Outcomes -------------------------------------------------------------------------
+
+    def action_record_outcome(self) -> None:
+        self._read_chosen_appointment(self._offer_appointment_outcome)
 
     def _offer_appointment_outcome(self, client_id: UUID | None, loaded: _Loaded) -> None:
         appointment = loaded.appointment
@@ -399,14 +402,7 @@ class AppointmentActions:
     # Moving ---------------------------------------------------------------------------
 
     def action_reschedule_appointment(self) -> None:
-        chosen = self.chosen_appointment()
-        if chosen is None:
-            return
-        appointment_id, client_id = chosen
-        self._appointment_read(
-            partial(self._load_appointment, appointment_id),
-            partial(self._offer_appointment_move, client_id),
-        )
+        self._read_chosen_appointment(self._offer_appointment_move)
 
     def _offer_appointment_move(self, client_id: UUID | None, loaded: _Loaded) -> None:
         appointment = loaded.appointment
@@ -459,14 +455,7 @@ class AppointmentActions:
     # Cancelling -----------------------------------------------------------------------
 
     def action_cancel_appointment(self) -> None:
-        chosen = self.chosen_appointment()
-        if chosen is None:
-            return
-        appointment_id, client_id = chosen
-        self._appointment_read(
-            partial(self._load_appointment, appointment_id),
-            partial(self._ask_who_cancelled, client_id),
-        )
+        self._read_chosen_appointment(self._ask_who_cancelled)
 
     def _ask_who_cancelled(self, client_id: UUID | None, loaded: _Loaded) -> None:
         appointment = loaded.appointment

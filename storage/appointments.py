@@ -20,7 +20,7 @@ from uuid import UUID
 
 from keyworker import appointments as ap
 from keyworker.appointments import AgendaEntry, AgendaPerson, Appointment, Figures
-from keyworker.attention import OPEN_STATUSES
+from keyworker.attention import OPEN_STATUSES, Who
 from keyworker.errors import InvalidInput, UnknownClient
 from keyworker.vocabulary import RISK_KINDS, RISK_LEVELS
 from storage import driver, rows
@@ -113,7 +113,7 @@ class AppointmentStore:
         """
         with self._write():
             for appointment in changed:
-                self._update_body("appointments", self._stored(appointment.id), appointment)
+                self._update_body("appointments", self.appointment(appointment.id), appointment)
             self._reproject(changed)
         return list(changed)
 
@@ -128,7 +128,7 @@ class AppointmentStore:
     ) -> Appointment:
         """Record what happened for one person at one appointment (InvalidInput if it can't be)."""
         with self._write():
-            stored = self._stored(appointment_id)
+            stored = self.appointment(appointment_id)
             changed = ap.with_outcome(
                 stored, client_id, outcome, self._clock.now(), reason=reason, note=note
             )
@@ -144,7 +144,7 @@ class AppointmentStore:
         with self._write():
             done = []
             for appointment_id in ids:
-                stored = self._stored(appointment_id)
+                stored = self.appointment(appointment_id)
                 changed = ap.cancelled(stored, by, now, note)
                 self._update_body("appointments", stored, changed)
                 done.append(changed)
@@ -157,7 +157,7 @@ class AppointmentStore:
         """Move one person's appointment to a new time: (the old one, the new one)."""
         now = self._clock.now()
         with self._write():
-            stored = self._stored(appointment_id)
+            stored = self.appointment(appointment_id)
             if stored.person(client_id).outcome is not None:
                 raise InvalidInput(
                     "An outcome is already recorded for this appointment, so it cannot be "
@@ -191,9 +191,6 @@ class AppointmentStore:
             raise UnknownClient(
                 "Someone on that appointment is no longer on this caseload. Nothing was saved."
             ) from None
-
-    def _stored(self, appointment_id: UUID) -> Appointment:
-        return self.appointment(appointment_id)
 
     # Reading ------------------------------------------------------------------------
 
@@ -380,10 +377,6 @@ def _joined(first: Appointment, more: Appointment) -> Appointment:
     known = set(first.client_ids)
     extra = [p for p in more.people if p.client_id not in known]
     return first.model_copy(update={"people": [*first.people, *extra]}) if extra else first
-
-
-Who = tuple[UUID, str, str]
-"""A person as the agenda names them: id, case reference, name to show."""
 
 
 def _entries(
